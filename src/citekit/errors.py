@@ -1,0 +1,52 @@
+"""Typed errors. Every error names the file (and line, where one applies) it is about.
+
+::
+
+    CitekitError                 anything citekit reports to a user
+    ├── InputError               the input is not text, not a citekit document, or unreadable
+    ├── OptionError              a bad option value, unknown writer or style, a bad --set path
+    ├── WriterError              a writer cannot produce valid output from this document
+    └── ToolError                an external tool (pandoc) failed
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CitekitError(Exception):
+    """Base of citekit's errors; ``str()`` gives ``file:line: message``."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def with_path(self, path: str | Path) -> CitekitError:
+        """This error, naming ``path`` when it did not name a file yet."""
+        if self.path is None:
+            self.path = str(path)
+        return self
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(CitekitError):
+    """The input is not text, not a valid citekit document, or cannot be read."""
+
+
+class OptionError(CitekitError):
+    """An option value is wrong: unknown writer or style, bad key, bad value."""
+
+
+class WriterError(CitekitError):
+    """A writer cannot produce valid output from this document (e.g. JATS Publishing without ISSN)."""
+
+
+class ToolError(CitekitError):
+    """An external tool (pandoc) failed."""

@@ -1,0 +1,87 @@
+"""Dates as printed ("January 29, 2017", "29 Jan 2017", "2017-01-29", "08 Enero 2017") to ISO 8601.
+
+python-dateutil does the parsing. It fills missing parts from a default date, so each string is
+parsed against two different defaults: a part that differs between the two results was not
+printed and is left out ("January 2017" → "2017-01"). Nothing comes from today's date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+# Spanish (and a few Portuguese/French) month names, so that dateutil, which reads English, can
+# parse the Spanish reposts in the corpus ("08 Enero 2017", "13 de enero de 2017").
+_MONTHS_FOREIGN = {
+    "enero": "January", "febrero": "February", "marzo": "March", "abril": "April", "mayo": "May",
+    "junio": "June", "julio": "July", "agosto": "August", "septiembre": "September",
+    "setiembre": "September", "octubre": "October", "noviembre": "November", "diciembre": "December",
+}
+_FOREIGN_RE = re.compile(r"\b(" + "|".join(_MONTHS_FOREIGN) + r")\b", re.IGNORECASE)
+_SPANISH_DE = re.compile(r"\bde\b", re.IGNORECASE)
+
+_DEFAULT_A = datetime(1904, 2, 3)
+_DEFAULT_B = datetime(1908, 5, 7)
+
+# A string must contain a year (four digits 1900–2099) to count as a date: "Saturday" or
+# "the 5th" alone are not publication dates.
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_MONTH_WORD = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO 8601 (possibly partial) for a printed date, or None when ``text`` is not one."""
+    from dateutil import parser
+
+    cleaned = _FOREIGN_RE.sub(lambda m: _MONTHS_FOREIGN[m.group(1).lower()], text)
+    cleaned = _SPANISH_DE.sub(" ", cleaned)
+    cleaned = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", cleaned)
+    cleaned = cleaned.replace(",", " ").strip()
+    if not _YEAR.search(cleaned):
+        return None
+    try:
+        first = parser.parse(cleaned, default=_DEFAULT_A, fuzzy=False)
+        second = parser.parse(cleaned, default=_DEFAULT_B, fuzzy=False)
+    except (ValueError, OverflowError, parser.ParserError):
+        return None
+    if first.year != second.year:
+        return None
+    if first.month != second.month:
+        return f"{first.year:04d}"
+    if first.day != second.day:
+        return f"{first.year:04d}-{first.month:02d}"
+    return f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
+
+
+def find_date(text: str) -> tuple[str, str] | None:
+    """The first date inside a longer line ("Global Research, January 29, 2017").
+
+    Returns (iso, matched text). Tries the whole line, then each comma/pipe-separated part and
+    runs of words around a year.
+    """
+    whole = parse_date(text)
+    if whole and (_MONTH_WORD.search(text) or re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}", text)):
+        return whole, text
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            iso = parse_date(match.group(0))
+            if iso:
+                return iso, match.group(0)
+    return None
+
+
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|"
+           r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\.?")
+_DATE_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
+    # January 29, 2017 / Jan. 29 2017
+    rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b",
+    # 29 January 2017 / 08 Enero 2017 / 13 de enero de 2017
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?{_MONTHS}\s+(?:de\s+)?(?:19|20)\d{{2}}\b",
+    # 2017-01-29
+    r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
+    # January 2017
+    rf"\b{_MONTHS}\s+(?:19|20)\d{{2}}\b",
+))

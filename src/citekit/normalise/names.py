@@ -1,0 +1,36 @@
+"""Author names: persons split into given/family with nameparser; organisations kept literal."""
+
+from __future__ import annotations
+
+import re
+
+from citekit.model import Author
+
+# Words that mark a name as an organisation or a pseudonymous outlet rather than a person.
+_ORGANISATION_WORDS = re.compile(
+    r"\b(blog|news|staff|team|editors?|editorial|desk|press|agency|institute|centre|center|"
+    r"foundation|council|committee|association|society|university|inc|llc|ltd|llp|corp|"
+    r"company|group|network|media|times|post|journal|report|review|magazine|website|"
+    r"reuters|associated|admin)\b|'s\b|’s\b",
+    re.IGNORECASE,
+)
+
+
+def split_name(name: str, *, email: str | None = None, bio: str | None = None) -> Author:
+    """An Author for a printed name: a person when it parses as given + family, else literal."""
+    from nameparser import HumanName
+
+    name = " ".join(name.split())
+    words = name.split()
+    if (len(words) < 2 or len(words) > 5 or _ORGANISATION_WORDS.search(name)
+            or not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)):
+        return Author(name=name, literal=name, email=email, bio=bio)
+    parsed = HumanName(name)
+    given = " ".join(p for p in (parsed.first, parsed.middle) if p).strip()
+    family = " ".join(p for p in (parsed.last, parsed.suffix) if p).strip()
+    if not given or not family:
+        return Author(name=name, literal=name, email=email, bio=bio)
+    return Author(name=name, given=given, family=family, email=email, bio=bio)
+
+
+_PARTICLES = frozenset({"van", "von", "de", "del", "della", "di", "da", "la", "le", "bin", "al", "al-", "y"})
