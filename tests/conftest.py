@@ -123,3 +123,39 @@ def seed_doc() -> Document:
     from citekit.readers import read_path
 
     return read_path(SEED)
+
+
+# --------------------------------------------------------------------------------------------
+# Golden files: compared byte for byte; regenerated only with an explicit flag, then reviewed
+# as a diff (git diff tests/golden) before committing.
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/* from the current output (review the diff!)")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """``golden("seed.jats.xml", data)`` asserts ``data`` equals the reviewed golden file."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, data: bytes) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            return
+        assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"
+        expected = path.read_bytes()
+        if data != expected:
+            import difflib
+
+            diff = "\n".join(difflib.unified_diff(
+                expected.decode("utf-8", "replace").splitlines(), data.decode("utf-8", "replace").splitlines(),
+                "golden", "actual", lineterm="", n=2))
+            pytest.fail(f"{name} differs from the golden file (pytest --update-golden to accept):\n{diff[:6000]}")
+
+    return check
