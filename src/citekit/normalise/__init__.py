@@ -1,21 +1,1080 @@
-"""Placeholder normaliser (replaced by the real one): first line title, the rest paragraphs."""
+"""The text normaliser: scraped article text → :class:`~citekit.model.Document`.
+
+Stages (each a function below, in order):
+
+1. ``_classify``: every non-blank line is matched against the pattern tables
+   (:mod:`citekit.normalise.patterns`): boilerplate, byline, date, site, keywords, source,
+   rights, notices, bios, captions, notes… or plain content.
+2. ``_units``: content lines become paragraph candidates ("units"), by blank lines or, for text
+   without blank lines, by undoing the hard wrap.
+3. ``_Header``: title, dek, bylines, dates, site and keywords above the body.
+4. ``_Body``: body units, with end matter (source, rights, bios, notes) and boilerplate taken out.
+5. ``_peel``: prefixes and suffixes glued into the first and last paragraph (one-line dataset
+   texts: date line, headline, tags, closing credits, bios).
+6. ``_assemble``: blocks and inlines, duplicates, metadata choices, provenance.
+
+Every non-blank input line ends with exactly one owning role in ``provenance.lines``; values
+drawn from a line are recorded in ``provenance.fields``. The normaliser never raises on text.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass, field
 
 from citekit import __version__
-from citekit.model import Document, LineSpan, Metadata, Para, Provenance, Str
+from citekit.model import (
+    Author,
+    BackItem,
+    Block,
+    Document,
+    FieldSource,
+    Heading,
+    KeywordGroup,
+    LineSpan,
+    ListBlock,
+    Metadata,
+    Notice,
+    NoticeKind,
+    Para,
+    Provenance,
+    Quote,
+    Removed,
+    Rights,
+    Rule,
+    plain_inlines,
+)
+from citekit.normalise import patterns as P
+from citekit.normalise.dates import find_date, parse_date
+from citekit.normalise.inlines import parse_inlines, plain_text
+from citekit.normalise.names import split_name
+
+__all__ = ["normalise_text"]
+
+PROSE_MIN_WORDS = 18
+"""A unit this long (in words) is prose: the body has started."""
+TITLE_MAX_WORDS = 25
+DEK_MAX_WORDS = 40
+
+
+# --------------------------------------------------------------------------------------------
+# Stage 1: lines
+
+
+@dataclass(slots=True)
+class Line:
+    number: int
+    raw: str
+    plain: str
+    kind: str | None = None
+    rule: str = ""
+    match: re.Match[str] | None = None
+
+
+def _classify(number: int, raw: str) -> Line:
+    text = raw.strip()
+    line = Line(number=number, raw=text, plain=plain_text(text).strip())
+    plain = line.plain
+    if text.startswith("# ") or text.startswith("## "):
+        line.kind, line.rule = "md-heading", "markdown-heading"
+        return line
+    if text.startswith("> "):
+        inner = plain.lstrip("> ").strip()
+        for rule in P.SOURCES:
+            match = rule.pattern.match(inner)
+            if match:
+                line.kind, line.rule, line.match = "source", rule.name, match
+                return line
+        line.kind, line.rule = "md-quote", "markdown-quote"
+        return line
+    for rule in P.BOILERPLATE:
+        if rule.pattern.search(plain):
+            line.kind, line.rule = "removed", rule.name
+            return line
+    checks: tuple[tuple[str, re.Pattern[str]], ...] = (
+        ("keywords", P.KEYWORD_LINE),
+        ("caption", P.CAPTION),
+        ("editor-note", P.EDITOR_NOTE),
+        ("bio-label", P.BIO_LABEL),
+        ("acknowledgement", P.ACKNOWLEDGEMENT),
+        ("byline-alone", P.BYLINE_ALONE),
+        ("site-alone", P.SITE_LINE_ALONE),
+        ("site-and-date", P.SITE_AND_DATE),
+        ("translation", re.compile(r"^(traducci[oó]n|translated|translation) (de|by)\b", re.I)),
+    )
+    for kind, pattern in checks:
+        match = pattern.match(plain)
+        if match:
+            line.kind, line.rule, line.match = kind, kind, match
+            return line
+    for rule in P.SOURCES:
+        match = rule.pattern.match(plain)
+        if match:
+            line.kind, line.rule, line.match = "source", rule.name, match
+            return line
+    for rule in P.BYLINES:
+        match = rule.pattern.match(plain)
+        if match and _plausible_names(match.group("names")):
+            line.kind, line.rule, line.match = "byline", rule.name, match
+            return line
+    if P.COPYRIGHT.search(plain) or P.REPUBLISHED.match(plain) or P.LICENSE.search(plain):
+        line.kind, line.rule = "rights", "rights"
+        return line
+    for rule in P.NOTICES:
+        if rule.pattern.search(plain):
+            line.kind, line.rule = "notice", rule.name
+            return line
+    match = P.NOTES_LABEL.match(plain)
+    if match and len(plain.split()) <= 8:
+        line.kind, line.rule, line.match = "notes-label", "notes-label", match
+        return line
+    if P.REFERENCE_LINE.match(plain) or len(P.CITATION_MARKS.findall(plain)) >= 2:
+        line.kind, line.rule = "reference", "reference"
+        return line
+    if re.fullmatch(r"\[\d+\]\s*\S+", plain) or P.URL.fullmatch(plain) or P.BARE_DOMAIN.match(plain) and "." in plain:
+        line.kind, line.rule = "url-line", "url-line"
+        return line
+    if re.fullmatch(r"[-—–_*=~ ]{2,}|-|—-", plain) and plain != "-":
+        line.kind, line.rule = "separator", "separator"
+        return line
+    if plain == "-":
+        line.kind, line.rule = "bullet", "bullet"
+        return line
+    if len(plain.split()) <= 8 and not P.SENTENCE_END.search(plain):
+        iso = parse_date(plain)
+        if iso and find_date(plain):
+            line.kind, line.rule = "date", "date-line"
+            return line
+    site = P.SITE_LINE.match(plain)
+    if site and len(plain.split()) <= 8 and re.search(r"\bweb\s*site\b|sitio web", plain, re.I):
+        line.kind, line.rule, line.match = "site", "site-line", site
+        return line
+    if re.fullmatch(r"\((?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)\)", plain, re.I):
+        line.kind, line.rule = "site-paren", "site-paren"
+        return line
+    return line
+
+
+_NAME_WORD = re.compile(r"^[A-Z\u00C0-\u024F][\w.'’\u00C0-\u024F-]*$|^(van|von|de|del|da|di|la|le|al|bin|and|y|e)$|^[a-z0-9_.]{3,30}$")
+
+
+def _plausible_names(names: str) -> bool:
+    """A byline's name part: few words, capitalised (or a lowercase account handle)."""
+    core = re.split(r"\s+[–—|-]\s+|,\s+|:$", names.strip())[0]
+    words = core.replace(",", " ").split()
+    if not words or len(words) > 6:
+        return False
+    if len(words) == 1 and words[0].islower():
+        return True
+    return all(_NAME_WORD.match(w) for w in words if not re.match(r"^\d", w)) and words[0][:1].isupper()
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_prose(text: str) -> bool:
+    words = _words(text)
+    return words >= PROSE_MIN_WORDS or (words >= 10 and bool(P.PROSE_WORDS.search(text))
+                                        and bool(re.search(r"[.…]$", text)))
+
+
+def _title_like(text: str) -> bool:
+    words = _words(text)
+    if not 2 <= words <= TITLE_MAX_WORDS or P.URL.search(text):
+        return False
+    if re.search(r"[.:;,]$", text) and not text.endswith("..."):
+        return False
+    if re.match(r"^(\d+[.)]|[-*•])\s", text):
+        return False
+    return text[:1].isupper() or text[:1] in "“\"'‘¿¡(0123456789"
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
+# --------------------------------------------------------------------------------------------
+# Stage 2: units
+
+
+@dataclass(slots=True)
+class Unit:
+    lines: list[Line]
+    kind: str | None = None
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(line.number for line in self.lines)
+
+    @property
+    def raw(self) -> str:
+        return " ".join(line.raw for line in self.lines)
+
+    @property
+    def plain(self) -> str:
+        return " ".join(line.plain for line in self.lines)
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+
+def _units(lines: list[Line | None]) -> list[Unit]:
+    """Group content lines into paragraph candidates; a classified line is always its own unit."""
+    nonblank = [line for line in lines if line is not None]
+    if not nonblank:
+        return []
+    followed_by_blank = sum(
+        1 for i, line in enumerate(lines[:-1]) if line is not None and lines[i + 1] is None)
+    blank_separated = followed_by_blank >= 0.4 * max(1, len(nonblank) - 1)
+    lengths = sorted(len(line.plain) for line in nonblank if line.kind is None)
+    wrap = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    hard_wrapped = not blank_separated and wrap <= 150
+
+    units: list[Unit] = []
+    current: list[Line] = []
+
+    def flush() -> None:
+        if current:
+            units.append(Unit(lines=list(current)))
+            current.clear()
+
+    for line in lines:
+        if line is None:
+            flush()
+            continue
+        if line.kind is not None or line.raw.startswith(("- ", "* ", "• ")) or re.match(r"^\d+[.)]\s", line.raw):
+            flush()
+            units.append(Unit(lines=[line], kind=line.kind))
+            continue
+        if not blank_separated and not hard_wrapped:
+            flush()
+            units.append(Unit(lines=[line]))
+            continue
+        current.append(line)
+        if hard_wrapped and re.search(r"[.!?\"”…]$", line.plain) and len(line.plain) < 0.8 * wrap:
+            flush()
+    flush()
+    return units
+
+
+# --------------------------------------------------------------------------------------------
+# Collected values
+
+
+@dataclass(slots=True)
+class Candidate:
+    value: str
+    strength: int
+    lines: tuple[int, ...]
+    rule: str
+
+
+@dataclass(slots=True)
+class State:
+    """Everything found so far, with the lines it came from."""
+
+    roles: dict[int, str] = field(default_factory=dict)
+    title: Candidate | None = None
+    subtitle: Candidate | None = None
+    authors: list[Candidate] = field(default_factory=list)
+    weak_authors: list[Candidate] = field(default_factory=list)
+    sites: list[Candidate] = field(default_factory=list)
+    dates: list[Candidate] = field(default_factory=list)
+    urls: list[Candidate] = field(default_factory=list)
+    publisher: Candidate | None = None
+    keyword_groups: list[tuple[str, tuple[str, ...], tuple[int, ...]]] = field(default_factory=list)
+    body: list[tuple[str, Unit]] = field(default_factory=list)
+    back: list[tuple[str, list[Unit]]] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    statement: Candidate | None = None
+    license: Candidate | None = None
+    license_url: str | None = None
+    source: Candidate | None = None
+    source_url: str | None = None
+    notices: list[tuple[NoticeKind, str]] = field(default_factory=list)
+    bios: list[tuple[str | None, str, tuple[int, ...]]] = field(default_factory=list)
+    holders: tuple[str, ...] = ()
+    year: int | None = None
+    extra_fields: list[FieldSource] = field(default_factory=list)
+
+    def own(self, unit: Unit, role: str) -> None:
+        for number in unit.numbers:
+            self.roles[number] = role
+
+    def remove(self, unit: Unit, reason: str) -> None:
+        self.own(unit, "removed")
+        self.removed.append(Removed(start_line=unit.numbers[0], end_line=unit.numbers[-1],
+                                    text="\n".join(line.raw for line in unit.lines), reason=reason))
+
+    def add_back(self, kind: str, unit: Unit) -> None:
+        self.own(unit, "back")
+        if self.back and self.back[-1][0] == kind and kind != "bio":
+            self.back[-1][1].append(unit)
+        else:
+            self.back.append((kind, [unit]))
+
+    def add_author(self, name: str, lines: tuple[int, ...], rule: str, *, weak: bool = False) -> None:
+        name = _clean_name(name)
+        if not name:
+            return
+        target = self.weak_authors if weak else self.authors
+        if all(c.value.lower() != name.lower() for c in target):
+            target.append(Candidate(name, 0, lines, rule))
+
+    def add_site(self, value: str, strength: int, lines: tuple[int, ...], rule: str) -> None:
+        value = _clean_site(value)
+        if value:
+            self.sites.append(Candidate(value, strength, lines, rule))
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,:;.-–—")
+    name = re.sub(r"^(?:by|por)\s+", "", name, flags=re.I)
+    return name
+
+
+def _clean_site(site: str) -> str:
+    site = re.sub(r"\s+", " ", site).strip(" ,:;.-–—()")
+    site = re.sub(r"\s+(?:web\s*site|for free)$", "", site, flags=re.I)
+    site = re.sub(r"^(?:the\s+)(?=[A-Z])", "", site) if site.lower().startswith("the ") and _words(site) > 2 else site
+    return site.strip()
+
+
+def _split_names(names: str) -> list[str]:
+    """"X and Y", "X, Y and Z", "X/Y / Z" → names."""
+    parts = re.split(r"\s*/\s*|\s*,\s*|\s+(?:and|y|&)\s+", names.strip())
+    return [p for p in (part.strip() for part in parts) if p]
+
+
+# --------------------------------------------------------------------------------------------
+# Stage 3: header
+
+
+def _handle_byline(state: State, unit: Unit, match: re.Match[str], rule: str) -> None:
+    names = match.group("names")
+    groups = match.groupdict()
+    site = groups.get("site")
+    if rule == "posted-by":
+        state.own(unit, "byline")
+        for key in ("date", "date2"):
+            if groups.get(key):
+                iso = parse_date(groups[key])
+                if iso:
+                    state.dates.append(Candidate(iso, 1, unit.numbers, "posted-on"))
+        state.add_author(names, unit.numbers, rule, weak=True)
+        return
+    dated = find_date(names)
+    if dated:
+        state.dates.append(Candidate(dated[0], 2, unit.numbers, "byline-date"))
+        names = names.replace(dated[1], " ").strip()
+    if not site:
+        parts = P.BYLINE_SITE_SEPARATORS.split(names, maxsplit=1)
+        if len(parts) == 2:
+            names, site = parts
+    if site:
+        state.add_site(site, 4 if rule == "written-by" else 3, unit.numbers, f"byline-{rule}")
+    for name in _split_names(names):
+        state.add_author(name, unit.numbers, f"byline-{rule}")
+    state.own(unit, "byline")
+
+
+def _header(state: State, units: list[Unit]) -> int:
+    """Read title, dek, byline, dates, site and keywords; return the index where the body starts."""
+    seen_byline = False
+    seen_meta = False
+    index = 0
+    in_editor_note = False
+    while index < len(units):
+        unit = units[index]
+        kind = unit.kind
+        text = unit.plain
+        if kind == "removed":
+            _boilerplate(state, unit)
+        elif kind == "md-heading" and state.title is None:
+            title_units = [unit]
+            state.title = Candidate(re.sub(r"^#+\s*", "", unit.raw).strip(), 0, unit.numbers, "markdown-heading")
+            state.own(unit, "title")
+            # A wrapped headline continues on the next line(s) until a blank line.
+            while index + 1 < len(units) and units[index + 1].kind is None and \
+                    units[index + 1].first.number == title_units[-1].lines[-1].number + 1 and \
+                    not _is_prose(units[index + 1].plain):
+                index += 1
+                title_units.append(units[index])
+                state.own(units[index], "title")
+                state.title = Candidate(f"{state.title.value} {units[index].plain}".strip(), 0,
+                                        state.title.lines + units[index].numbers, "markdown-heading")
+        elif kind == "source":
+            _source(state, unit)
+            seen_meta = True
+        elif kind == "byline":
+            assert unit.first.match is not None
+            _handle_byline(state, unit, unit.first.match, unit.first.rule)
+            seen_byline = seen_byline or unit.first.rule != "posted-by"
+            seen_meta = True
+            in_editor_note = False
+            # "(henrymakow.com)" printed under a byline names the outlet.
+            if index + 1 < len(units) and units[index + 1].kind == "site-paren":
+                index += 1
+                state.add_site(units[index].plain, 3, units[index].numbers, "byline-site")
+                state.own(units[index], "site")
+        elif kind == "byline-alone" and index + 1 < len(units) and _plausible_names(units[index + 1].plain):
+            state.own(unit, "byline")
+            index += 1
+            state.own(units[index], "byline")
+            for name in _split_names(units[index].plain):
+                state.add_author(name, unit.numbers + units[index].numbers, "byline-next-line")
+            seen_byline = seen_meta = True
+        elif kind == "site-alone" and index + 1 < len(units) and units[index + 1].kind in (None, "site"):
+            state.own(unit, "site")
+            index += 1
+            state.own(units[index], "site")
+            state.add_site(units[index].plain, 3, unit.numbers + units[index].numbers, "site-next-line")
+            seen_meta = True
+        elif kind == "site":
+            assert unit.first.match is not None
+            state.add_site(unit.first.match.group("site"), 3, unit.numbers, "site-line")
+            state.own(unit, "site")
+            seen_meta = True
+        elif kind == "site-and-date":
+            assert unit.first.match is not None
+            state.add_site(unit.first.match.group("site"), 3, unit.numbers, "site-and-date")
+            iso = parse_date(unit.first.match.group("date"))
+            if iso:
+                state.dates.append(Candidate(iso, 3, unit.numbers, "site-and-date"))
+            state.own(unit, "dateline")
+            seen_meta = True
+        elif kind == "date":
+            iso = parse_date(text)
+            if iso:
+                state.dates.append(Candidate(iso, 3, unit.numbers, "date-line"))
+            state.own(unit, "dateline")
+            seen_meta = True
+        elif kind == "keywords":
+            _keywords(state, unit)
+        elif kind == "translation":
+            state.add_back("note", unit)
+        elif kind == "caption":
+            state.add_back("note", unit)
+        elif kind == "editor-note":
+            state.add_back("note", unit)
+            in_editor_note = True
+        elif kind is None and in_editor_note and _is_prose(text):
+            state.add_back("note", unit)
+        elif kind is None and state.title is None and not seen_meta and _title_like(text):
+            following = _next_content(units, index, 1)
+            if (following is not None and following.kind is None and _title_like(following.plain)
+                    and not _title_case(text) and _title_case(following.plain)):
+                _dek(state, unit)  # a sentence-case dek above a Title Case headline
+            elif _roundup(units):
+                return index
+            else:
+                state.title = Candidate(text, 0, unit.numbers, "first-headline-line")
+                state.own(unit, "title")
+        elif kind is None and _is_prose(text):
+            if (state.title is None and not seen_meta and _words(text) <= 60
+                    and _next_content(units, index, 1) is not None
+                    and _title_like(_next_content(units, index, 1).plain)  # type: ignore[union-attr]
+                    and _is_prose(_next_content(units, index, 2).plain if _next_content(units, index, 2) else "")
+                    and not _earlier_content(units, index)):
+                # A teaser printed above the headline: one paragraph, then the title, then the body.
+                _dek(state, unit)
+            else:
+                return index
+        elif kind is None and seen_byline and _title_like(text) and not text.isupper():
+            return index  # a headline-like line after the byline opens the body
+        elif kind is None and _words(text) <= DEK_MAX_WORDS and not re.match(r"^\(?[a-z]", text):
+            _dek(state, unit)
+        elif kind is None and re.match(r"^\(", text) and _words(text) <= DEK_MAX_WORDS:
+            _dek(state, unit)
+        elif kind is None:
+            return index
+        else:
+            return index
+        index += 1
+    return index
+
+
+def _next_content(units: list[Unit], index: int, step: int) -> Unit | None:
+    found = 0
+    for unit in units[index + 1:]:
+        if unit.kind == "removed":
+            continue
+        found += 1
+        if found == step:
+            return unit
+    return None
+
+
+def _earlier_content(units: list[Unit], index: int) -> bool:
+    return any(unit.kind not in ("removed",) for unit in units[:index])
+
+
+def _roundup(units: list[Unit]) -> bool:
+    """A roundup of items, each under a capitalised kicker: it has headings, not one title."""
+    kickers = sum(1 for unit in units if unit.kind is None and P.KICKER.match(unit.plain))
+    return kickers >= 3
+
+
+def _dek(state: State, unit: Unit) -> None:
+    if state.subtitle is None and not unit.plain.startswith("("):
+        state.subtitle = Candidate(unit.plain, 0, unit.numbers, "dek")
+        state.own(unit, "subtitle")
+    else:
+        state.add_back("note", unit)
+
+
+def _boilerplate(state: State, unit: Unit) -> None:
+    plain = unit.plain
+    subscribe = re.match(r"^subscribe to (?P<site>.+?) for free\b", plain, re.I)
+    if subscribe:
+        state.add_site(subscribe.group("site"), 1, unit.numbers, "subscribe-to")
+    state.remove(unit, unit.first.rule)
+
+
+def _keywords(state: State, unit: Unit) -> None:
+    match = P.KEYWORD_LINE.match(unit.plain)
+    assert match is not None
+    label = match.group("label").strip().capitalize()
+    terms_text = match.group("terms").split("|")[0]
+    terms = tuple(t.strip(" .") for t in re.split(r"\s*[,;]\s*", terms_text) if t.strip(" ."))
+    if terms:
+        state.keyword_groups.append((label, terms, unit.numbers))
+    state.own(unit, "keywords")
+
+
+def _source(state: State, unit: Unit) -> None:
+    line = unit.first
+    match = line.match
+    assert match is not None
+    groups = match.groupdict()
+    rule = line.rule
+    text = line.plain.lstrip("> ").strip()
+    if groups.get("site"):
+        state.add_site(groups["site"], P.SOURCE_STRENGTH.get(rule, 2), unit.numbers, rule)
+        if groups.get("url") is None and rule == "original-source" or state.source is None:
+            state.source = Candidate(text, 0, unit.numbers, rule)
+    if groups.get("url"):
+        url = groups["url"].rstrip(".)")
+        state.urls.append(Candidate(url, 2, unit.numbers, rule))
+        if state.source_url is None:
+            state.source_url = url
+        if state.source is None or state.source.rule != "original-source":
+            state.source = Candidate(text, 0, unit.numbers, rule)
+    state.own(unit, "rights")
+
+
+# --------------------------------------------------------------------------------------------
+# Stage 4: body and end matter
+
+
+def _body(state: State, units: list[Unit], start: int) -> None:
+    total = len(units)
+    end_zone = False
+    in_back: str | None = None  # "note", "links" or "bio" while a labelled back section runs
+    last_bio_name: str | None = None
+    roundup = _roundup(units)
+    for index in range(start, total):
+        unit = units[index]
+        kind = unit.kind
+        text = unit.plain
+        late = index >= start + 0.6 * (total - start) or index >= total - 6
+        bylined = {c.value.lower() for c in state.authors}
+        if kind == "removed":
+            _boilerplate(state, unit)
+            continue
+        if kind == "source":
+            _source(state, unit)
+            end_zone = True
+            in_back = None
+            continue
+        if kind == "rights":
+            _rights(state, unit)
+            end_zone = True
+            in_back = None
+            continue
+        if kind == "notice":
+            _notices(state, unit)
+            end_zone = True
+            continue
+        if kind == "keywords":
+            _keywords(state, unit)
+            continue
+        if kind == "byline":
+            assert unit.first.match is not None
+            _handle_byline(state, unit, unit.first.match, unit.first.rule)
+            continue
+        if kind == "bio-label":
+            assert unit.first.match is not None
+            name = unit.first.match.groupdict().get("name")
+            if name:
+                state.add_author(name, unit.numbers, "about-author-label", weak=True)
+                last_bio_name = name
+            state.own(unit, "back")
+            in_back, end_zone = "bio", True
+            continue
+        if kind in ("caption", "translation"):
+            state.add_back("note", unit)
+            continue
+        if kind in ("editor-note", "acknowledgement", "reference") and (late or kind == "reference"):
+            state.add_back("note", unit)
+            in_back = "note" if kind == "editor-note" else in_back
+            end_zone = True
+            continue
+        if kind == "notes-label" and late:
+            state.add_back("links" if not (unit.first.match and unit.first.match.group("rest").strip()) else "note", unit)
+            in_back, end_zone = "links", True
+            continue
+        if kind == "url-line" and (end_zone or in_back):
+            state.add_back("links", unit)
+            continue
+        if kind == "separator" and late and index + 1 < total and units[index + 1].kind == "editor-note":
+            state.remove(unit, "separator")
+            continue
+        bio = P.BIO_SENTENCE.match(text) if kind is None else None
+        if bio and index > start and (late or bio.group("name").lower() in bylined):
+            name = bio.group("name")
+            state.add_author(name, unit.numbers, "bio", weak=True)
+            state.add_back("bio", unit)
+            state.bios.append((name, text, unit.numbers))
+            last_bio_name, in_back, end_zone = name, "bio", True
+            continue
+        if in_back == "bio" and kind is None:
+            if _duplicate_bio(state, text):
+                state.remove(unit, "duplicate")
+            elif not state.bios:
+                # The paragraph under "About the author" / "About X" is the bio.
+                state.bios.append((last_bio_name, text, unit.numbers))
+                state.add_back("bio", unit)
+            else:
+                state.add_back("bio" if P.BIO_CONTINUATION.match(text) else "note", unit)
+            continue
+        if in_back in ("note", "links") and kind is None and not _is_prose(text):
+            state.add_back(in_back, unit)
+            continue
+        if in_back == "note" and kind is None:
+            state.add_back("note", unit)
+            continue
+        if end_zone and kind is None and not _is_prose(text):
+            state.add_back("note", unit)
+            continue
+        if roundup and kind is None and P.KICKER.match(text):
+            state.body.append(("heading1", unit))
+            state.own(unit, "body")
+            continue
+        if roundup and kind is None and _title_like(text) and index + 1 < total and _is_prose(units[index + 1].plain) \
+                and index > 0 and P.KICKER.match(units[index - 1].plain):
+            state.body.append(("heading2", unit))
+            state.own(unit, "body")
+            continue
+        state.body.append((kind or "content", unit))
+        state.own(unit, "body")
+
+
+def _duplicate_bio(state: State, text: str) -> bool:
+    """A bio printed twice (e.g. after the article and again under "About the author")."""
+    def first_sentence(value: str) -> str:
+        return re.split(r"(?<=[.!?])\s", value.strip(), maxsplit=1)[0].lower()
+    return any(first_sentence(text) == first_sentence(bio) for _, bio, _ in state.bios)
+
+
+def _rights(state: State, unit: Unit) -> None:
+    state.own(unit, "rights")
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(©])", unit.plain) if s.strip()]
+    copyright_parts: list[str] = []
+    for sentence in sentences:
+        republished = P.REPUBLISHED.match(sentence)
+        if republished:
+            state.license = Candidate(sentence, 0, unit.numbers, "republished-with-permission")
+            source = republished.group("from")
+            if source:
+                names = _split_names(source)
+                if names:
+                    state.add_site(names[-1], 2, unit.numbers, "republished-from")
+                    for name in names[:-1]:
+                        state.add_author(name, unit.numbers, "republished-from", weak=True)
+            continue
+        if P.COPYRIGHT.search(sentence):
+            copyright_parts.append(sentence)
+            continue
+        if P.LICENSE.search(sentence) or P.LICENSE_URL.search(sentence):
+            state.license = Candidate(sentence, 0, unit.numbers, "licence")
+            url = P.LICENSE_URL.search(sentence)
+            if url:
+                state.license_url = url.group(0)
+            continue
+        kind: NoticeKind = "permission"
+        for rule in P.NOTICES:
+            if rule.pattern.search(sentence):
+                kind = rule.name  # type: ignore[assignment]
+                break
+        state.notices.append((kind, sentence))
+    if copyright_parts:
+        statement = " ".join(copyright_parts)
+        if state.statement is None:
+            state.statement = Candidate(statement, 0, unit.numbers, "copyright-line")
+            state.holders, state.year = _holders_and_year(statement)
+        url = P.LICENSE_URL.search(statement)
+        if url and state.license_url is None:
+            state.license_url = url.group(0)
+
+
+def _holders_and_year(statement: str) -> tuple[tuple[str, ...], int | None]:
+    years = [int(y) for y in P.YEAR.findall(statement)]
+    text = re.sub(r"\ball rights reserved\.?", "", statement, flags=re.I)
+    text = re.sub(r"^.*?(?:copyright\s*(?:©|\(c\))?|©|\(c\))\s*", "", text, count=1, flags=re.I)
+    text = re.sub(r"\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2,4})?\b", "", text)
+    text = re.sub(r"\bhttps?://\S+", "", text).strip(" .,;:")
+    pieces = [p.strip(" .") for p in text.split(",")]
+    holders: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        if holders and P.CORPORATE_SUFFIX.match(piece):
+            holders[-1] = f"{holders[-1]}, {piece}"
+        else:
+            holders.append(piece)
+    return tuple(h for h in holders if h), (years[-1] if years else None)
+
+
+def _notices(state: State, unit: Unit) -> None:
+    state.own(unit, "rights")
+    sentences = [s.strip() for s in P.SENTENCE_SPLIT.split(unit.plain) if s.strip()]
+    current: NoticeKind | None = None
+    for sentence in sentences:
+        kind: NoticeKind | None = None
+        for rule in P.NOTICES:
+            if rule.pattern.search(sentence):
+                kind = rule.name  # type: ignore[assignment]
+                break
+        kind = kind or current or "disclaimer"
+        organisation = P.NOTICE_ORGANISATION.search(sentence)
+        if organisation and state.publisher is None and kind in ("disclaimer", "permission"):
+            state.publisher = Candidate(organisation.group("org"), 0, unit.numbers, f"{kind}-organisation")
+        if state.notices and current == kind:
+            last_kind, last_text = state.notices[-1]
+            state.notices[-1] = (last_kind, f"{last_text} {sentence}")
+        else:
+            state.notices.append((kind, sentence))
+        current = kind
+
+
+# --------------------------------------------------------------------------------------------
+# Stage 5: glued prefixes and suffixes (one-line dataset texts, glued bios and credits)
+
+
+def _peel(state: State) -> None:
+    content = [i for i, (kind, _) in enumerate(state.body) if kind == "content"]
+    if not content:
+        return
+    first_index = content[0]
+    kind, unit = state.body[first_index]
+    text = unit.raw
+    if len(state.body) <= 3 and _words(text) > 60:
+        text = _peel_dataset_head(state, unit, text)
+    wire = P.WIRE_CREDIT.match(plain_text(text))
+    if wire:
+        state.add_site(wire.group("site"), 2, unit.numbers, "wire-credit")
+    state.body[first_index] = (kind, _Rewritten(unit, text))
+
+    last_index = [i for i, (kind, _) in enumerate(state.body) if kind == "content"][-1]
+    kind, unit = state.body[last_index]
+    text = unit.raw if not isinstance(unit, _Rewritten) else unit.text
+    text = _peel_tail(state, unit, text)
+    state.body[last_index] = (kind, _Rewritten(unit, text))
+    credits = [TRAILING.search(u.raw) for k, u in state.body if k == "content"]
+    if sum(1 for c in credits if c) >= 2:
+        for credit in credits:
+            if credit:
+                state.add_author(credit.group("names"), (), "item-credit", weak=True)
+
+
+TRAILING = P.TRAILING_CREDIT
+
+
+class _Rewritten(Unit):
+    """A unit whose text lost a glued prefix or suffix to metadata."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, unit: Unit, text: str) -> None:
+        super().__init__(lines=unit.lines, kind=unit.kind)
+        self.text = text
+
+    @property
+    def raw(self) -> str:
+        return self.text
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.text)
+
+
+def _peel_dataset_head(state: State, unit: Unit, text: str) -> str:
+    date = P.DATELINE_PREFIX.match(text)
+    if date:
+        printed = re.sub(r"(\d{1,2})((?:19|20)\d{2})$", r"\1 \2", date.group("date"))
+        iso = parse_date(printed)
+        if iso:
+            state.dates.append(Candidate(iso, 3, unit.numbers, "dateline-prefix"))
+            text = text[date.end():]
+            # Headline-ese (no articles, no "said") right after the date line is the headline.
+            headline = re.match(r"^(?P<h>[^.!?]{10,160}?)\.\s+(?=[A-Z])", text)
+            if headline and state.title is None and _words(headline.group("h")) <= 16 \
+                    and not P.PROSE_WORDS.search(headline.group("h")):
+                state.title = Candidate(headline.group("h"), 0, unit.numbers, "dataset-headline")
+                text = text[headline.end():]
+    tags = P.INLINE_TAGS.search(text[:800])
+    if tags:
+        standfirst = text[:tags.start()].strip()
+        terms = tuple(tags.group("terms").split())
+        state.keyword_groups.append(("Tags", terms, unit.numbers))
+        if standfirst and state.subtitle is None:
+            state.subtitle = Candidate(standfirst, 0, unit.numbers, "dataset-standfirst")
+        text = text[tags.end():]
+    return text
+
+
+def _peel_tail(state: State, unit: Unit, text: str) -> str:
+    source = P.TRAILING_SOURCE.search(text)
+    if source:
+        state.add_site(source.group("site"), 2, unit.numbers, "trailing-source")
+        state.source = Candidate(source.group(0).strip(), 0, unit.numbers, "trailing-source")
+        text = text[:source.start()]
+    credit = P.TRAILING_SLASH_CREDIT.search(text)
+    if credit:
+        for name in _split_names(credit.group("names")):
+            state.add_author(name, unit.numbers, "closing-credit", weak=True)
+        text = text[:credit.start()]
+    for match in re.finditer(r"[.!?](?=[A-Z])|[.!?]\s+(?=[A-Z])", text):
+        rest = text[match.end():].lstrip()
+        bio = P.BIO_SENTENCE.match(rest)
+        if bio and match.end() > 0.5 * len(text):
+            state.add_author(bio.group("name"), unit.numbers, "glued-bio", weak=True)
+            state.bios.append((bio.group("name"), rest, unit.numbers))
+            text = text[:match.end()]
+            break
+    credit2 = P.TRAILING_CREDIT.search(text)
+    if credit2:
+        state.add_author(credit2.group("names"), unit.numbers, "closing-credit", weak=True)
+        text = text[:credit2.start()]
+    text = re.sub(r"\s*\bRead More\s*$", "", text)
+    return text.rstrip()
+
+
+# --------------------------------------------------------------------------------------------
+# Stage 6: assembly
+
+
+def _blocks(state: State) -> tuple[Block, ...]:
+    blocks: list[Block] = []
+    items: list[tuple[Block, ...]] = []
+    ordered = False
+    seen: dict[str, int] = {}
+
+    def flush_list() -> None:
+        nonlocal items
+        if items:
+            blocks.append(ListBlock(ordered=ordered, items=tuple(items)))
+            items = []
+
+    pending_bullet = False
+    entries = state.body
+    for position, (kind, unit) in enumerate(entries):
+        raw = unit.raw.strip()
+        if not raw:
+            continue
+        key = re.sub(r"\W+", " ", plain_text(raw)).strip().lower()
+        if key and (key in seen or _joins_following(key, entries, position)):
+            state.remove(unit, "duplicate")
+            continue
+        seen[key] = position
+        if kind == "bullet":
+            pending_bullet = True
+            state.own(unit, "body")
+            continue
+        if kind == "separator":
+            flush_list()
+            blocks.append(Rule())
+            continue
+        if kind == "heading1" or kind == "md-heading":
+            flush_list()
+            blocks.append(Heading(level=1, content=parse_inlines(re.sub(r"^#+\s*", "", raw))))
+            continue
+        if kind == "heading2":
+            flush_list()
+            blocks.append(Heading(level=2, content=parse_inlines(raw)))
+            continue
+        if kind == "md-quote":
+            flush_list()
+            blocks.append(Quote(blocks=(Para(content=parse_inlines(raw.lstrip("> ").strip())),)))
+            continue
+        bullet = re.match(r"^([-*•]|\d+[.)])\s+", raw)
+        if bullet or pending_bullet:
+            ordered_item = bool(bullet and bullet.group(1)[0].isdigit())
+            if items and ordered_item != ordered:
+                flush_list()
+            ordered = ordered_item
+            items.append((Para(content=parse_inlines(raw[bullet.end():] if bullet else raw)),))
+            pending_bullet = False
+            continue
+        flush_list()
+        blocks.append(Para(content=parse_inlines(raw)))
+    flush_list()
+    return tuple(blocks)
+
+
+def _joins_following(key: str, entries: list[tuple[str, Unit]], position: int) -> bool:
+    """A line that repeats the next few lines run together (scrapers print both forms)."""
+    joined = ""
+    for _, unit in entries[position + 1: position + 12]:
+        part = re.sub(r"\W+", " ", unit.plain).strip().lower()
+        joined = f"{joined} {part}".strip()
+        if joined == key:
+            return True
+        if not key.startswith(joined):
+            return False
+    return False
+
+
+def _choose(candidates: list[Candidate]) -> Candidate | None:
+    best: Candidate | None = None
+    for candidate in candidates:
+        if best is None or candidate.strength > best.strength:
+            best = candidate
+    return best
+
+
+def _language(text: str) -> str | None:
+    if len(text) < 20:
+        return None
+    import py3langid
+
+    language, _ = py3langid.classify(text[:2000])
+    return str(language)
 
 
 def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = None) -> Document:
-    lines = text.split("\n")
-    nonblank = [(i + 1, line.strip()) for i, line in enumerate(lines) if line.strip()]
-    title = nonblank[0][1] if nonblank else None
-    body = tuple(Para(content=(Str(text=line),)) for _, line in nonblank[1:])
-    spans = tuple(LineSpan(start_line=n, end_line=n, role="title" if k == 0 else "body")
-                  for k, (n, _) in enumerate(nonblank))
-    digest = hashlib.sha256(raw if raw is not None else text.encode()).hexdigest()
-    return Document(metadata=Metadata(title=title), body=body,
-                    provenance=Provenance(input_sha256=digest, citekit_version=__version__,
-                                          source_name=name, lines=spans))
+    """Normalise article text (already decoded) into a Document. Never raises on text."""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.removeprefix("\ufeff")
+    raw_lines = text.split("\n")
+    lines: list[Line | None] = [
+        _classify(number, content) if content.strip() else None
+        for number, content in enumerate(raw_lines, start=1)
+    ]
+    state = State()
+    units = _units(lines)
+    start = _header(state, units)
+    _body(state, units, start)
+    _peel(state)
+    body = _blocks(state)
+    return _document(state, body, lines, text, name, raw)
+
+
+def _document(state: State, body: tuple[Block, ...], lines: list[Line | None], text: str,
+              name: str | None, raw: bytes | None) -> Document:
+    fields: list[FieldSource] = []
+
+    def record(path: str, candidate: Candidate | None, *, supplied: bool = False) -> None:
+        if candidate is not None:
+            fields.append(FieldSource(field=path, lines=candidate.lines, rule=candidate.rule, supplied=supplied))
+
+    # Authors: bylines first; otherwise the names that bios, credits and handles give.
+    chosen = state.authors or state.weak_authors
+    bios = {(bio_name or "").lower(): bio for bio_name, bio, _ in state.bios}
+    authors: list[Author] = []
+    all_text = " ".join(b for _, b, _ in state.bios)
+    for candidate in chosen:
+        bio = bios.get(candidate.value.lower())
+        email_match = P.EMAIL.search(bio) if bio else None
+        authors.append(split_name(candidate.value, email=email_match.group(0) if email_match else None, bio=bio))
+        record(f"metadata.authors[{len(authors) - 1}]", candidate)
+    del all_text
+
+    site = _choose(state.sites)
+    date = _choose(state.dates)
+    url = next((c for c in state.urls if _is_article_url(c.value)), None)
+    record("metadata.title", state.title)
+    record("metadata.subtitle", state.subtitle)
+    record("metadata.site", site)
+    record("metadata.date", date)
+    record("metadata.url", url)
+    record("metadata.publisher", state.publisher)
+    record("rights.statement", state.statement)
+    record("rights.license", state.license)
+    record("rights.source", state.source)
+
+    keywords: list[str] = []
+    groups: list[KeywordGroup] = []
+    for label, terms, numbers in state.keyword_groups:
+        groups.append(KeywordGroup(label=label, terms=terms))
+        keywords.extend(t for t in terms if t not in keywords)
+        fields.append(FieldSource(field=f"metadata.keyword_groups.{label}", lines=numbers, rule="keyword-line"))
+
+    body_text = " ".join(plain_inlines(b.content) for b in body if isinstance(b, Para))
+    language = _language(body_text)
+    if language:
+        fields.append(FieldSource(field="metadata.language", lines=(), rule="py3langid", supplied=True))
+
+    back = tuple(
+        BackItem(kind=kind, blocks=tuple(Para(content=parse_inlines(unit.raw)) for unit in units))  # type: ignore[arg-type]
+        for kind, units in state.back
+    )
+    metadata = Metadata(
+        title=state.title.value if state.title else None,
+        subtitle=state.subtitle.value if state.subtitle else None,
+        authors=tuple(authors),
+        site=site.value if site else None,
+        publisher=state.publisher.value if state.publisher else None,
+        date=date.value if date else None,
+        url=url.value if url else None,
+        language=language,
+        keywords=tuple(keywords),
+        keyword_groups=tuple(groups),
+    )
+    rights = Rights(
+        statement=state.statement.value if state.statement else None,
+        holders=state.holders,
+        year=state.year,
+        license=state.license.value if state.license else None,
+        license_url=state.license_url,
+        source=state.source.value if state.source else None,
+        source_url=state.source_url,
+        notices=tuple(Notice(kind=kind, text=notice) for kind, notice in state.notices),
+    )
+    digest = hashlib.sha256(raw if raw is not None else text.encode("utf-8")).hexdigest()
+    provenance = Provenance(
+        input_sha256=digest,
+        citekit_version=__version__,
+        source_name=name,
+        fields=tuple(fields),
+        lines=_spans(state.roles, lines),
+    )
+    return Document(metadata=metadata, body=body, back=back, rights=rights,
+                    removed=tuple(sorted(state.removed, key=lambda r: r.start_line)), provenance=provenance)
+
+
+def _is_article_url(url: str) -> bool:
+    """A site's home page ("https://example.org/") is not an article's URL."""
+    path = re.sub(r"^https?://[^/]+", "", url)
+    return path.strip("/") != ""
+
+
+def _spans(roles: dict[int, str], lines: list[Line | None]) -> tuple[LineSpan, ...]:
+    spans: list[LineSpan] = []
+    for line in lines:
+        if line is None:
+            continue
+        role = roles.get(line.number, "body")
+        if spans and spans[-1].role == role and spans[-1].end_line == line.number - 1:
+            spans[-1] = LineSpan(start_line=spans[-1].start_line, end_line=line.number, role=role)
+        elif spans and spans[-1].role == role and all(
+                lines[n - 1] is None for n in range(spans[-1].end_line + 1, line.number)):
+            spans[-1] = LineSpan(start_line=spans[-1].start_line, end_line=line.number, role=role)
+        else:
+            spans.append(LineSpan(start_line=line.number, end_line=line.number, role=role))
+    return tuple(spans)

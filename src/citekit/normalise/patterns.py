@@ -1,0 +1,205 @@
+"""The normaliser's heuristics as data: one table per kind of line, one comment per row.
+
+Every pattern is matched against a line's *plain* text (markdown link remnants such as
+``[text](#)`` already reduced to ``text``), case-insensitively unless the row says otherwise.
+Rows are general truths of scraped news and blog pages, never facts about one site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named pattern; ``name`` is what provenance and ``removed[].reason`` record."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _rules(*rows: tuple[str, str], flags: int = _I) -> tuple[Rule, ...]:
+    return tuple(Rule(name, re.compile(pattern, flags)) for name, pattern in rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Boilerplate: whole lines dropped into ``removed[]`` with the row's name as the reason.
+
+BOILERPLATE: tuple[Rule, ...] = _rules(
+    # "Comment on Global Research Articles on our Facebook page", "Follow us on Twitter"
+    ("social-prompt", r"^(comment on|follow us on|join us on|find us on|like us on)\b.*\b(facebook|twitter|page|telegram|instagram)\b"),
+    # "LIKE and SHARE this article or leave a comment …", "Share this story"
+    ("social-prompt", r"\b(like and share|share this (article|story|post|page)|leave a comment)\b"),
+    # Reader polls bolted onto aggregator pages: "% of readers think this story is Fact."
+    ("social-prompt", r"^%? ?of readers think this story is\b"),
+    # "Facebook Link: http://…", "Google+ Link: …": where to comment or share
+    ("social-prompt", r"^(facebook|google\+|twitter|blog) link:\s*\S+$"),
+    # "Become a Member of Global Research", "Support our work: donate"
+    ("membership", r"^(become a (member|patron|supporter)|support (us|our work|independent)|donate\b|make a donation)"),
+    # "Subscribe to Canada Free Press for FREE", newsletter sign-ups
+    ("newsletter", r"^(subscribe to|sign up for|get our) .{0,60}(for free|newsletter|updates|\bfree\b)"),
+    ("newsletter", r"^(subscribe|sign up) (to|for) (our|the) (free )?(newsletter|mailing list)"),
+    # Aggregator promos: "Headline: Bitcoin & Blockchain Searches Exceed Trump!"
+    ("advert", r"^headline:\s"),
+    # WordPress ad slot label and sponsored markers
+    ("advert", r"^(advertisements?|sponsored( content)?|advertisement)$"),
+    # "Articles by: Stephen Lendman": author archive link
+    ("navigation", r"^articles by:"),
+    # "Read More @ HarveyOrganBlog.com", "Read more", "Continue reading →"
+    ("navigation", r"^(read more|continue reading|click here to read|read the full (article|story))\b.{0,60}$"),
+    # Spanish and multilingual repost sites: "Regresar a …", "Versión original en ingles", "Spanish version"
+    ("navigation", r"^(regresar a|volver a|back to)\b"),
+    ("navigation", r"^(versi[oó]n (original )?en [a-zé]+|(spanish|english|italian|french|german) version)$"),
+    # Related-coverage headers: "Previously, on this case, at VDARE.com:", "Related:"
+    ("navigation", r"^(previously|related( (articles|stories|posts))?|see also|more on this)\b.{0,60}:$"),
+    # Comment counters and category footers: "| 10 Comments »"
+    ("navigation", r"^\d+ comments?\s*»?$"),
+    # Site comment policies
+    ("comment-policy", r"^please adhere to our commenting policy"),
+)
+
+# --------------------------------------------------------------------------------------------
+# Bylines. Each pattern captures the names in group "names" and, optionally, an outlet in "site".
+
+BYLINES: tuple[Rule, ...] = _rules(
+    # "This article was written by Tyler Durden and originally published at Zero Hedge."
+    ("written-by", r"^this (article|post|piece) was written by (?P<names>[^.]+?)(?: and (?:was )?originally published (?:at|on|by) (?P<site>[^.]+))?\.?$"),
+    # "Posted on by willyloman", "Posted by Jane Doe on March 3, 2017": CMS account credit (weak)
+    ("posted-by", r"^posted(?: on(?: (?P<date>[^b].*?))?)? by (?P<names>[\w.'’ -]{2,60}?)(?: on (?P<date2>.+))?$"),
+    # "Author: Jane Doe"
+    ("author-label", r"^(?:author|written by|autor)s?:\s*(?P<names>.{2,80})$"),
+    # "By Lisa Haven", "by Harvey Organ, Harvey Organ Blog:", "by Giovani – Liveanddare.com",
+    # "por Rebecca Perring 03 Julio 2016", "By X and Y", "By X, Y and Z"
+    ("by", r"^(?:by|por|par|von)\s+(?P<names>.{2,120}?)\s*:?$"),
+)
+
+# A byline's name part may end in an outlet: "Harvey Organ, Harvey Organ Blog" or "Giovani – Liveanddare.com".
+BYLINE_SITE_SEPARATORS = re.compile(r"\s+[–—|-]\s+|,\s+(?=[^,]*(?:\b(?:blog|news|times|post|report|ticker|magazine|journal|daily|review|\.com|\.org|\.net)\b))", _I)
+
+# Words that, alone on a line, announce that the next line is the byline ("by" / "cescobcn").
+BYLINE_ALONE = re.compile(r"^(by|por|par|von)$", _I)
+
+# "— Joana Suleiman" closing a roundup item; "Manar al-Frieh/Manal / Hazem Sabbagh" closing wire copy.
+TRAILING_CREDIT = re.compile(r"\s+[—–]\s*(?P<names>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*$")
+TRAILING_SLASH_CREDIT = re.compile(
+    r"(?<=[.!?\"”])\s+(?P<names>[A-Z][\w'’-]+(?:[ -][A-Za-z][\w'’-]+)*(?:\s*/\s*[A-Z][\w'’-]+(?:[ -][A-Za-z][\w'’-]+)*)+)\s*$")
+
+# --------------------------------------------------------------------------------------------
+# Date lines and site lines.
+
+DATELINE_PREFIX = re.compile(
+    # "Published October 2 2017", "Last updated at Jul 012016", "Wednesday 26 November 2014 10:07",
+    # "7 July 2015": a date (with an optional label, weekday and time) opening a one-line text
+    r"^(?:(?:published|posted|updated|last updated)(?: at| on)?:?\s+)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?P<date>\d{1,2}\s+[A-Za-z]+\.?\s+(?:19|20)\d{2}|[A-Za-z]+\.?\s+\d{1,2},?\s*(?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})"
+    r"(?:\s+\d{1,2}:\d{2}(?:\s*[ap]m)?)?\s+",
+    _I,
+)
+
+# "from GlobalResearch Website", "del Sitio Web TheBostonGlobe", "from the Guardian website"
+SITE_LINE = re.compile(r"^(?:from|del sitio web|de)\s+(?:the\s+)?(?P<site>.+?)(?:\s+web\s*site|\s+website)?(?:\s+(?:traducci[oó]n|translated)\b.*)?$", _I)
+SITE_LINE_ALONE = re.compile(r"^(from|del sitio web|del sitio)$", _I)
+# "Global Research, January 29, 2017": a site name followed by the date.
+SITE_AND_DATE = re.compile(r"^(?P<site>[A-Z][\w.&'’ -]{1,60}?),\s+(?P<date>[A-Za-z]+\.? \d{1,2},? (?:19|20)\d{2}|\d{1,2} [A-Za-z]+ (?:19|20)\d{2})$")
+# A leading wire credit inside the first paragraph: "(CNN)Hurricane…", "(NaturalNews) Dairy…"
+WIRE_CREDIT = re.compile(r"^\((?P<site>[A-Z][A-Za-z.&' -]{1,40})\)\s*(?=[A-Z“\"])")
+
+# --------------------------------------------------------------------------------------------
+# Keywords: "Region: A, B", "Tags: …", "Filed under: A, B | 10 Comments »"
+
+KEYWORD_LINE = re.compile(
+    r"^(?P<label>region|regions|theme|themes|topic|topics|tags?|categories|category|keywords|filed under|subjects?)\s*:\s*(?P<terms>.+)$", _I)
+# One-line dataset texts print "… said Tags Nusra Front al-Qaeda Aleppo. Body…" with commas stripped.
+INLINE_TAGS = re.compile(r"\s+Tags\s+(?P<terms>[^.]{2,200}?)\.\s+")
+
+# --------------------------------------------------------------------------------------------
+# Source attribution. Group "site" names the original outlet, "url" the original URL.
+
+SOURCES: tuple[Rule, ...] = _rules(
+    # "The original source of this article is Global Research"
+    ("original-source", r"^the original source of this (?:article|post) is (?P<site>.+?)\.?$"),
+    # "The post X appeared first on Universe Today."
+    ("appeared-first", r"^the post .+ appeared first on (?P<site>.+?)\.?$"),
+    # "This article was originally published on/at/by X", "Originally published at X"
+    ("originally-published", r"^(?:this (?:article|post|story) was )?originally (?:published|appeared) (?:on|at|in|by) (?P<site>[^.(]+?)(?:\s*\(?(?P<url>https?://\S+?)\)?)?\.?$"),
+    # "This article has been contributed by SHTF Plan. Visit …": the reposting contributor
+    ("contributed-by", r"^this (?:article|post) (?:has been|was) contributed by (?P<site>[^.]+)\."),
+    # "Source: https://…", "> Source: https://…", "(Source: Syrian Coalition)"
+    ("source-url", r"^\(?source:\s*(?P<url>https?://\S+?)\)?$"),
+    ("source-name", r"^\(source:\s*(?P<site>[^)]+)\)$"),
+)
+SOURCE_STRENGTH = {"original-source": 3, "appeared-first": 3, "originally-published": 4, "written-by": 4,
+                   "republished-from": 2, "contributed-by": 1, "source-name": 2}
+
+# "(Source: Syrian Coalition)" closing a one-line text.
+TRAILING_SOURCE = re.compile(r"\s*\(source:\s*(?P<site>[^)]{2,60})\)\s*$", _I)
+
+# --------------------------------------------------------------------------------------------
+# Rights. Sentences are classified one by one, so a line may hold several kinds.
+
+# A copyright statement (not a mention of "copyrighted material"): "Copyright © X, 2017",
+# "© 2017 X", "(c) X", "Copyright 2017 X", "All rights reserved".
+COPYRIGHT = re.compile(r"(^|\s)(copyright\s*(©|\(c\)|(19|20)\d{2}|by\b)|©|\(c\)\s)|\ball rights reserved\b|^copyright\s+[A-Z]", _I)
+COPYRIGHT_HOLDER = re.compile(
+    r"(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?P<rest>.+?)\.?\s*(?:all rights reserved\.?)?$", _I)
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# Corporate suffixes after a comma keep the holder whole: "Marler Clark LLP, PS", "Acme, Inc."
+CORPORATE_SUFFIX = re.compile(r"^(inc|ltd|llc|llp|ps|p\.s|plc|gmbh|s\.a|co|corp|pty|ag|nv|bv|lp)\.?$", _I)
+# "Republished with permission from Bill Marler and Marler Clark."
+REPUBLISHED = re.compile(r"^(?:re)?(?:published|posted|printed) with (?:the )?(?:kind )?permission(?: (?:of|from) (?P<from>.+?))?\.?$", _I)
+# Creative Commons and other licences, with their URL when printed.
+LICENSE = re.compile(r"(licensed under|creative commons|\bCC[- ]BY\b|public domain|GNU Free Documentation)", _I)
+LICENSE_URL = re.compile(r"https?://(?:www\.)?(?:creativecommons\.org|opensource\.org|gnu\.org)/\S+?(?=[)\s>\]]|\.?$)", _I)
+
+NOTICES: tuple[Rule, ...] = _rules(
+    # "Disclaimer: The contents of this article are of sole responsibility of the author(s)."
+    ("disclaimer", r"^disclaimer:|\bwill not be (held )?responsible\b|\bviews expressed\b.*\b(author|own)\b|\bsole responsibility\b"),
+    # "… grants permission to cross-post …", "For publication … contact: …" (conditions of reuse)
+    ("permission", r"\bgrants? permission\b|\bpermission to (re)?(post|publish|print|cross-post)\b|^for publication of\b"),
+    # Fair-use notices: "… under the provisions of "fair use" …"
+    ("fair-use", r"\bfair use\b|\bcopyrighted material\b"),
+    # "For media inquiries: …", "Press contact: …"
+    ("contact", r"^(for media inquiries|media contact|press contact|media inquiries|contact us)\b"),
+)
+# The organisation named in a notice: "The Centre for Research on Globalization will not be …"
+NOTICE_ORGANISATION = re.compile(
+    r"\b(?:The )?(?P<org>(?:Centre|Center|Institute|Foundation|Council|Association|Society|Trust|Network)(?: (?:for|of|on|and|the|[A-Z][\w-]+))+?)(?= will| grants| is| does| reserves|[.,])")
+
+# --------------------------------------------------------------------------------------------
+# Back matter.
+
+# Author bios after the body: "Stephen Lendman lives in Chicago.", "Alan Joel has been a CPA …"
+BIO_SENTENCE = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2}) (?:lives in|is an? |is the |has been |was raised|writes |holds |is author|is a graduate|is editor|is founder|works )")
+# Labels that introduce a bio: "About the author:", "About Anatoly Karlin"
+BIO_LABEL = re.compile(r"^(?:about the authors?:?|about (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})|author bio:?|biography:?)$")
+# Lines that continue a bio: "His new book …", "Visit his blog site at …", "Listen to …"
+BIO_CONTINUATION = re.compile(r"^(his|her|their|visit (his|her|their)|listen to|follow (him|her|them)|he can be reached|she can be reached)\b", _I)
+# Editor's notes, before or after the body: "Editor’s Comment: …", "Makow comment: …"
+EDITOR_NOTE = re.compile(r"^(editor['’]?s? (note|comment)|[A-Z][a-z]+ comment|note from the editor|ed\.? note)\s*:", _I)
+# Headers of reference and link lists: "NOTES", "Further Reading: ESO, MNRAS", "For More Information See:"
+NOTES_LABEL = re.compile(r"^(notes|references|footnotes|sources|further reading|for more information see|more information|video source)\s*:?(?P<rest>.*)$", _I)
+# Reference-like lines: "See Prosecutors proceed …, TakingInIssues.com, January 18, 2018."
+REFERENCE_LINE = re.compile(r"^see\s.{5,200}\b[\w-]+\.(com|org|net|gov|edu)\b", _I)
+CITATION_MARKS = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s?\d+|\bdoi:|\bAccessed \d", _I)
+# "The authors acknowledge …", "Acknowledgements": acknowledgements belong to back matter.
+ACKNOWLEDGEMENT = re.compile(r"^(the authors? (acknowledge|thank)|acknowledg(e)?ments?:?$)", _I)
+# Captions and media credits: "Photo Credit: …", "(Screenshot: YouTube) …", "Image: …"
+CAPTION = re.compile(r"^(\((screenshot|photo|image|video|credit|getty|afp|reuters)\b[^)]*\)|(photo|image|picture|video) ?(credit)?s?:|credit:)", _I)
+
+# --------------------------------------------------------------------------------------------
+# Shapes of lines.
+
+URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"”’]")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+BARE_DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?$", _I)
+SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])")
+# A section kicker printed alone in capitals: "TRANSPORTATION", "FOOD SAFETY"
+KICKER = re.compile(r"^[A-Z][A-Z&' -]{2,30}$")
+# Headline-ese drops articles and attribution verbs; a sentence with them is prose, not a headline.
+PROSE_WORDS = re.compile(r"\b(the|a|an|said|says|told|was|were)\b", _I)
