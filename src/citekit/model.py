@@ -336,6 +336,9 @@ class FieldSource:
     """The name of the rule that filled it (a row of the pattern tables, or a writer rule)."""
     supplied: bool = False
     """True when the value was not printed but inferred or supplied (by a rule or the user)."""
+    printed: str | None = None
+    """The text as printed that the value was read from (bylines, date and site lines, which
+    live nowhere else); alternatives a rule saw but did not choose are kept the same way."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -424,8 +427,10 @@ def plain_block(block: Block) -> str:
             return plain_inlines(content)
         case Quote(blocks=blocks):
             return "\n\n".join(plain_block(b) for b in blocks)
-        case ListBlock(items=items):
-            return "\n".join(" ".join(plain_block(b) for b in item) for item in items)
+        case ListBlock(items=items, ordered=ordered, start=start):
+            # Plain text keeps the numbers of a numbered list: "4. Enforce healthy boundaries."
+            return "\n".join((f"{start + n}. " if ordered else "") + " ".join(plain_block(b) for b in item)
+                             for n, item in enumerate(items))
         case Rule():
             return ""
         case _:

@@ -141,8 +141,9 @@ def to_dict(document: Document) -> JSON:
             "input_sha256": prov.input_sha256,
             "citekit_version": prov.citekit_version,
             "source_name": prov.source_name,
-            "fields": [{"field": f.field, "lines": list(f.lines), "rule": f.rule,
-                        "supplied": f.supplied} for f in prov.fields],
+            "fields": [_drop_empty({"field": f.field, "lines": list(f.lines), "rule": f.rule,
+                                    "supplied": f.supplied, "printed": f.printed}) | {"supplied": f.supplied}
+                       for f in prov.fields],
             "lines": [{"start_line": s.start_line, "end_line": s.end_line, "role": s.role}
                       for s in prov.lines],
         }),
@@ -333,6 +334,7 @@ class _Reader:
                 lines=tuple(int(x) for x in self.seq(f.get("lines"), f"$.provenance.fields[{i}].lines")),
                 rule=self.req_text(f.get("rule"), f"$.provenance.fields[{i}].rule"),
                 supplied=bool(f.get("supplied")),
+                printed=self.text(f.get("printed"), f"$.provenance.fields[{i}].printed"),
             ))
         spans = []
         for i, raw in enumerate(self.seq(prov.get("lines"), "$.provenance.lines")):

@@ -150,6 +150,9 @@ def _classify(number: int, raw: str) -> Line:
     if site and len(plain.split()) <= 8 and re.search(r"\bweb\s*site\b|sitio web", plain, re.I):
         line.kind, line.rule, line.match = "site", "site-line", site
         return line
+    if re.fullmatch(r"[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:Website|Web Site|website)", plain):
+        line.kind, line.rule = "site-name", "site-name"
+        return line
     if re.fullmatch(r"\((?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)\)", plain, re.I):
         line.kind, line.rule = "site-paren", "site-paren"
         return line
@@ -242,10 +245,18 @@ def _units(lines: list[Line | None]) -> list[Unit]:
             units.append(Unit(lines=list(current)))
             current.clear()
 
+    alone_next = False
     for line in lines:
         if line is None:
             flush()
             continue
+        if alone_next:
+            # The line after a lone "by" or "from" is the name: never glued to the text below.
+            alone_next = False
+            flush()
+            units.append(Unit(lines=[line], kind=line.kind))
+            continue
+        alone_next = line.kind in ("byline-alone", "site-alone")
         if line.kind is not None or line.raw.startswith(("- ", "* ", "• ")) or re.match(r"^\d+[.)]\s", line.raw):
             flush()
             units.append(Unit(lines=[line], kind=line.kind))
@@ -271,6 +282,8 @@ class Candidate:
     strength: int
     lines: tuple[int, ...]
     rule: str
+    printed: str | None = None
+    """The printed text when it is part of a line (a date peeled off a one-line text)."""
 
 
 @dataclass(slots=True)
@@ -428,11 +441,15 @@ def _header(state: State, units: list[Unit]) -> int:
             for name in _split_names(units[index].plain):
                 state.add_author(name, unit.numbers + units[index].numbers, "byline-next-line")
             seen_byline = seen_meta = True
-        elif kind == "site-alone" and index + 1 < len(units) and units[index + 1].kind in (None, "site"):
+        elif kind == "site-alone" and index + 1 < len(units) and units[index + 1].kind in (None, "site", "site-name"):
             state.own(unit, "site")
             index += 1
             state.own(units[index], "site")
             state.add_site(units[index].plain, 3, unit.numbers + units[index].numbers, "site-next-line")
+            seen_meta = True
+        elif kind == "site-name":
+            state.add_site(unit.plain, 3, unit.numbers, "site-name")
+            state.own(unit, "site")
             seen_meta = True
         elif kind == "site":
             assert unit.first.match is not None
@@ -474,6 +491,12 @@ def _header(state: State, units: list[Unit]) -> int:
             else:
                 state.title = Candidate(text, 0, unit.numbers, "first-headline-line")
                 state.own(unit, "title")
+        elif kind is None and seen_byline and text.isupper() and _words(text) >= 5:
+            _dek(state, unit)  # an all-capitals summary under the byline is a dek
+        elif kind is None and _is_prose(text) and _byline_follows(units, index):
+            _dek(state, unit)  # a promo or standfirst printed between the headline and the byline
+        elif kind is None and not _is_prose(text) and _byline_ahead(units, index):
+            _dek(state, unit)  # verse, kickers and promos above a byline
         elif kind is None and _is_prose(text):
             if (state.title is None and not seen_meta and _words(text) <= 60
                     and _next_content(units, index, 1) is not None
@@ -484,14 +507,13 @@ def _header(state: State, units: list[Unit]) -> int:
                 _dek(state, unit)
             else:
                 return index
-        elif kind is None and seen_byline and _title_like(text) and not text.isupper():
-            return index  # a headline-like line after the byline opens the body
-        elif kind is None and _words(text) <= DEK_MAX_WORDS and not re.match(r"^\(?[a-z]", text):
+        elif kind is None and seen_byline:
+            return index  # after the byline, the first unrecognised unit opens the body
+        elif kind is None and state.title is None and not seen_meta and re.match(r"^(\d+[.)]|[-*•])\s", text) \
+                and not _earlier_content(units, index, skip_lists=True):
+            _dek(state, unit)  # key points listed above an untitled article
+        elif kind is None and state.title is not None and _words(text) <= DEK_MAX_WORDS:
             _dek(state, unit)
-        elif kind is None and re.match(r"^\(", text) and _words(text) <= DEK_MAX_WORDS:
-            _dek(state, unit)
-        elif kind is None:
-            return index
         else:
             return index
         index += 1
@@ -509,14 +531,40 @@ def _next_content(units: list[Unit], index: int, step: int) -> Unit | None:
     return None
 
 
-def _earlier_content(units: list[Unit], index: int) -> bool:
-    return any(unit.kind not in ("removed",) for unit in units[:index])
+def _byline_follows(units: list[Unit], index: int) -> bool:
+    """A byline within the next two content units: what comes before it is still header."""
+    for step in (1, 2):
+        following = _next_content(units, index, step)
+        if following is not None and following.kind in ("byline", "byline-alone") and \
+                following.first.rule != "posted-by":
+            return True
+    return False
+
+
+def _earlier_content(units: list[Unit], index: int, *, skip_lists: bool = False) -> bool:
+    return any(unit.kind not in ("removed",) and not (skip_lists and re.match(r"^(\d+[.)]|[-*•])\s", unit.plain))
+               for unit in units[:index])
+
+
+def _byline_ahead(units: list[Unit], index: int) -> bool:
+    """A byline comes before any prose: the short units up to it are still header."""
+    for unit in units[index + 1: index + 40]:
+        if unit.kind in ("byline", "byline-alone") and unit.first.rule != "posted-by":
+            return True
+        if unit.kind is None and _is_prose(unit.plain):
+            return False
+    return False
 
 
 def _roundup(units: list[Unit]) -> bool:
-    """A roundup of items, each under a capitalised kicker: it has headings, not one title."""
-    kickers = sum(1 for unit in units if unit.kind is None and P.KICKER.match(unit.plain))
-    return kickers >= 3
+    """A roundup of items, each under a capitalised kicker and its own headline: no one title."""
+    items = 0
+    for i in range(len(units) - 2):
+        kicker, headline, lead = units[i], units[i + 1], units[i + 2]
+        if (kicker.kind is None and P.KICKER.match(kicker.plain) and headline.kind is None
+                and _title_like(headline.plain) and not headline.plain.isupper() and _is_prose(lead.plain)):
+            items += 1
+    return items >= 3
 
 
 def _dek(state: State, unit: Unit) -> None:
@@ -603,7 +651,9 @@ def _body(state: State, units: list[Unit], start: int) -> None:
         if kind == "keywords":
             _keywords(state, unit)
             continue
-        if kind == "byline":
+        if kind == "byline" and index > 0 and index + 1 < total and _title_like(units[index - 1].plain) \
+                and _is_prose(units[index + 1].plain):
+            # A digest of pieces, each with its headline and byline, credits every author.
             assert unit.first.match is not None
             _handle_byline(state, unit, unit.first.match, unit.first.rule)
             continue
@@ -625,7 +675,7 @@ def _body(state: State, units: list[Unit], start: int) -> None:
             end_zone = True
             continue
         if kind == "notes-label" and late:
-            state.add_back("links" if not (unit.first.match and unit.first.match.group("rest").strip()) else "note", unit)
+            state.add_back("links" if not (unit.first.match and (unit.first.match.group("rest") or "").strip()) else "note", unit)
             in_back, end_zone = "links", True
             continue
         if kind == "url-line" and (end_zone or in_back):
@@ -780,16 +830,16 @@ def _peel(state: State) -> None:
         state.add_site(wire.group("site"), 2, unit.numbers, "wire-credit")
     state.body[first_index] = (kind, _Rewritten(unit, text))
 
+    credits = [(u, TRAILING.search(u.raw)) for k, u in state.body if k == "content"]
+    if sum(1 for _, c in credits if c) >= 2:
+        for credited, credit in credits:
+            if credit:
+                state.add_author(credit.group("names"), credited.numbers, "item-credit", weak=True)
     last_index = [i for i, (kind, _) in enumerate(state.body) if kind == "content"][-1]
     kind, unit = state.body[last_index]
     text = unit.raw if not isinstance(unit, _Rewritten) else unit.text
     text = _peel_tail(state, unit, text)
     state.body[last_index] = (kind, _Rewritten(unit, text))
-    credits = [TRAILING.search(u.raw) for k, u in state.body if k == "content"]
-    if sum(1 for c in credits if c) >= 2:
-        for credit in credits:
-            if credit:
-                state.add_author(credit.group("names"), (), "item-credit", weak=True)
 
 
 TRAILING = P.TRAILING_CREDIT
@@ -819,19 +869,22 @@ def _peel_dataset_head(state: State, unit: Unit, text: str) -> str:
         printed = re.sub(r"(\d{1,2})((?:19|20)\d{2})$", r"\1 \2", date.group("date"))
         iso = parse_date(printed)
         if iso:
-            state.dates.append(Candidate(iso, 3, unit.numbers, "dateline-prefix"))
+            state.dates.append(Candidate(iso, 3, unit.numbers, "dateline-prefix", printed=date.group(0).strip()))
             text = text[date.end():]
             # Headline-ese (no articles, no "said") right after the date line is the headline.
             headline = re.match(r"^(?P<h>[^.!?]{10,160}?)\.\s+(?=[A-Z])", text)
             if headline and state.title is None and _words(headline.group("h")) <= 16 \
                     and not P.PROSE_WORDS.search(headline.group("h")):
-                state.title = Candidate(headline.group("h"), 0, unit.numbers, "dataset-headline")
+                state.title = Candidate(headline.group("h"), 0, unit.numbers, "dataset-headline",
+                                        printed=headline.group(0).strip())
                 text = text[headline.end():]
     tags = P.INLINE_TAGS.search(text[:800])
     if tags:
         standfirst = text[:tags.start()].strip()
         terms = tuple(tags.group("terms").split())
         state.keyword_groups.append(("Tags", terms, unit.numbers))
+        state.extra_fields.append(FieldSource(field="metadata.keyword_groups.Tags", lines=unit.numbers,
+                                              rule="inline-tags", printed=tags.group(0).strip()))
         if standfirst and state.subtitle is None:
             state.subtitle = Candidate(standfirst, 0, unit.numbers, "dataset-standfirst")
         text = text[tags.end():]
@@ -842,12 +895,15 @@ def _peel_tail(state: State, unit: Unit, text: str) -> str:
     source = P.TRAILING_SOURCE.search(text)
     if source:
         state.add_site(source.group("site"), 2, unit.numbers, "trailing-source")
-        state.source = Candidate(source.group(0).strip(), 0, unit.numbers, "trailing-source")
+        state.source = Candidate(source.group(0).strip(), 0, unit.numbers, "trailing-source",
+                                 printed=source.group(0).strip())
         text = text[:source.start()]
     credit = P.TRAILING_SLASH_CREDIT.search(text)
     if credit:
         for name in _split_names(credit.group("names")):
             state.add_author(name, unit.numbers, "closing-credit", weak=True)
+        state.extra_fields.append(FieldSource(field="metadata.authors", lines=unit.numbers,
+                                              rule="closing-credit", printed=credit.group("names")))
         text = text[:credit.start()]
     for match in re.finditer(r"[.!?](?=[A-Z])|[.!?]\s+(?=[A-Z])", text):
         rest = text[match.end():].lstrip()
@@ -855,11 +911,14 @@ def _peel_tail(state: State, unit: Unit, text: str) -> str:
         if bio and match.end() > 0.5 * len(text):
             state.add_author(bio.group("name"), unit.numbers, "glued-bio", weak=True)
             state.bios.append((bio.group("name"), rest, unit.numbers))
+            state.extra_fields.append(FieldSource(field="back.bio", lines=unit.numbers, rule="glued-bio", printed=rest))
             text = text[:match.end()]
             break
     credit2 = P.TRAILING_CREDIT.search(text)
     if credit2:
         state.add_author(credit2.group("names"), unit.numbers, "closing-credit", weak=True)
+        state.extra_fields.append(FieldSource(field="metadata.authors", lines=unit.numbers,
+                                              rule="closing-credit", printed=credit2.group(0).strip()))
         text = text[:credit2.start()]
     text = re.sub(r"\s*\bRead More\s*$", "", text)
     return text.rstrip()
@@ -875,11 +934,14 @@ def _blocks(state: State) -> tuple[Block, ...]:
     ordered = False
     seen: dict[str, int] = {}
 
+    list_start = 1
+
     def flush_list() -> None:
-        nonlocal items
+        nonlocal items, list_start
         if items:
-            blocks.append(ListBlock(ordered=ordered, items=tuple(items)))
+            blocks.append(ListBlock(ordered=ordered, items=tuple(items), start=list_start if ordered else 1))
             items = []
+            list_start = 1
 
     pending_bullet = False
     entries = state.body
@@ -888,7 +950,7 @@ def _blocks(state: State) -> tuple[Block, ...]:
         if not raw:
             continue
         key = re.sub(r"\W+", " ", plain_text(raw)).strip().lower()
-        if key and (key in seen or _joins_following(key, entries, position)):
+        if key and _words(key) >= 5 and (key in seen or _joins_following(key, entries, position)):
             state.remove(unit, "duplicate")
             continue
         seen[key] = position
@@ -917,6 +979,8 @@ def _blocks(state: State) -> tuple[Block, ...]:
             ordered_item = bool(bullet and bullet.group(1)[0].isdigit())
             if items and ordered_item != ordered:
                 flush_list()
+            if not items and bullet and ordered_item:
+                list_start = int(re.match(r"\d+", bullet.group(1)).group(0))  # type: ignore[union-attr]
             ordered = ordered_item
             items.append((Para(content=parse_inlines(raw[bullet.end():] if bullet else raw)),))
             pending_bullet = False
@@ -977,11 +1041,23 @@ def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = No
 
 def _document(state: State, body: tuple[Block, ...], lines: list[Line | None], text: str,
               name: str | None, raw: bytes | None) -> Document:
-    fields: list[FieldSource] = []
+    fields: list[FieldSource] = list(state.extra_fields)
+    printed_lines = {line.number: line.raw for line in lines if line is not None}
 
-    def record(path: str, candidate: Candidate | None, *, supplied: bool = False) -> None:
+    def printed(candidate: Candidate) -> str:
+        if candidate.printed is not None:
+            return candidate.printed
+        return "\n".join(printed_lines.get(n, "") for n in candidate.lines)
+
+    def record(path: str, candidate: Candidate | None, *, supplied: bool = False,
+               alternatives: list[Candidate] | None = None) -> None:
         if candidate is not None:
-            fields.append(FieldSource(field=path, lines=candidate.lines, rule=candidate.rule, supplied=supplied))
+            fields.append(FieldSource(field=path, lines=candidate.lines, rule=candidate.rule,
+                                      supplied=supplied, printed=printed(candidate)))
+        for other in alternatives or ():
+            if other is not candidate:
+                fields.append(FieldSource(field=path, lines=other.lines, rule=f"{other.rule} (not chosen)",
+                                          printed=printed(other)))
 
     # Authors: bylines first; otherwise the names that bios, credits and handles give.
     chosen = state.authors or state.weak_authors
@@ -994,15 +1070,17 @@ def _document(state: State, body: tuple[Block, ...], lines: list[Line | None], t
         authors.append(split_name(candidate.value, email=email_match.group(0) if email_match else None, bio=bio))
         record(f"metadata.authors[{len(authors) - 1}]", candidate)
     del all_text
+    for other in state.weak_authors if state.authors else ():
+        record("metadata.authors", None, alternatives=[other])
 
     site = _choose(state.sites)
     date = _choose(state.dates)
     url = next((c for c in state.urls if _is_article_url(c.value)), None)
     record("metadata.title", state.title)
     record("metadata.subtitle", state.subtitle)
-    record("metadata.site", site)
-    record("metadata.date", date)
-    record("metadata.url", url)
+    record("metadata.site", site, alternatives=state.sites)
+    record("metadata.date", date, alternatives=state.dates)
+    record("metadata.url", url, alternatives=state.urls)
     record("metadata.publisher", state.publisher)
     record("rights.statement", state.statement)
     record("rights.license", state.license)
@@ -1013,7 +1091,9 @@ def _document(state: State, body: tuple[Block, ...], lines: list[Line | None], t
     for label, terms, numbers in state.keyword_groups:
         groups.append(KeywordGroup(label=label, terms=terms))
         keywords.extend(t for t in terms if t not in keywords)
-        fields.append(FieldSource(field=f"metadata.keyword_groups.{label}", lines=numbers, rule="keyword-line"))
+        if not any(f.field == f"metadata.keyword_groups.{label}" for f in fields):
+            fields.append(FieldSource(field=f"metadata.keyword_groups.{label}", lines=numbers, rule="keyword-line",
+                                      printed="\n".join(printed_lines.get(n, "") for n in numbers)))
 
     body_text = " ".join(plain_inlines(b.content) for b in body if isinstance(b, Para))
     language = _language(body_text)

@@ -182,7 +182,7 @@ BIO_CONTINUATION = re.compile(r"^(his|her|their|visit (his|her|their)|listen to|
 # Editor's notes, before or after the body: "Editor’s Comment: …", "Makow comment: …"
 EDITOR_NOTE = re.compile(r"^(editor['’]?s? (note|comment)|[A-Z][a-z]+ comment|note from the editor|ed\.? note)\s*:", _I)
 # Headers of reference and link lists: "NOTES", "Further Reading: ESO, MNRAS", "For More Information See:"
-NOTES_LABEL = re.compile(r"^(notes|references|footnotes|sources|further reading|for more information see|more information|video source)\s*:?(?P<rest>.*)$", _I)
+NOTES_LABEL = re.compile(r"^(?i:(?=[A-Z])(notes|references|footnotes|sources|further reading|for more information see|more information|video source))(?:\s*:(?P<rest>.*)|$)")
 # Reference-like lines: "See Prosecutors proceed …, TakingInIssues.com, January 18, 2018."
 REFERENCE_LINE = re.compile(r"^see\s.{5,200}\b[\w-]+\.(com|org|net|gov|edu)\b", _I)
 CITATION_MARKS = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s?\d+|\bdoi:|\bAccessed \d", _I)
