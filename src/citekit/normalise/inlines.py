@@ -31,8 +31,13 @@ def plain_text(text: str) -> str:
     return _AUTOLINK.sub(r"\1", _LINK_REMNANT.sub(r"\1", text))
 
 
+_MARKUP_HINT = re.compile(r"[\[<*_`@]|https?://")
+
+
 def parse_inlines(text: str) -> tuple[Inline, ...]:
     """The inlines of one paragraph's text."""
+    if not _MARKUP_HINT.search(text):
+        return (Str(text=text),) if text else ()
     out: list[Inline] = []
     position = 0
     for match in _TOKEN.finditer(text):

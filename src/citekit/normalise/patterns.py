@@ -25,6 +25,23 @@ def _rules(*rows: tuple[str, str], flags: int = _I) -> tuple[Rule, ...]:
     return tuple(Rule(name, re.compile(pattern, flags)) for name, pattern in rows)
 
 
+def first_rule(rules: tuple[Rule, ...], combined: re.Pattern[str], text: str) -> Rule | None:
+    """The first row of ``rules`` that matches ``text``; ``combined`` (all rows in one
+    alternation) answers the common "none of them" in one pass."""
+    if not combined.search(text):
+        return None
+    for rule in rules:
+        if rule.pattern.search(text):
+            return rule
+    return None
+
+
+def combine(rules: tuple[Rule, ...]) -> re.Pattern[str]:
+    """One regex matching wherever any row matches (groups renamed away)."""
+    bodies = [re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern) for rule in rules]
+    return re.compile("|".join(f"(?:{body})" for body in bodies), _I)
+
+
 # --------------------------------------------------------------------------------------------
 # Boilerplate: whole lines dropped into ``removed[]`` with the row's name as the reason.
 
@@ -60,6 +77,8 @@ BOILERPLATE: tuple[Rule, ...] = _rules(
     # Site comment policies
     ("comment-policy", r"^please adhere to our commenting policy"),
 )
+
+BOILERPLATE_ANY = combine(BOILERPLATE)
 
 # --------------------------------------------------------------------------------------------
 # Bylines. Each pattern captures the names in group "names" and, optionally, an outlet in "site".
@@ -132,6 +151,7 @@ SOURCES: tuple[Rule, ...] = _rules(
     ("source-url", r"^\(?source:\s*(?P<url>https?://\S+?)\)?$"),
     ("source-name", r"^\(source:\s*(?P<site>[^)]+)\)$"),
 )
+SOURCES_ANY = combine(SOURCES)
 SOURCE_STRENGTH = {"original-source": 3, "appeared-first": 3, "originally-published": 4, "written-by": 4,
                    "republished-from": 2, "contributed-by": 1, "source-name": 2}
 
@@ -165,6 +185,7 @@ NOTICES: tuple[Rule, ...] = _rules(
     # "For media inquiries: …", "Press contact: …"
     ("contact", r"^(for media inquiries|media contact|press contact|media inquiries|contact us)\b"),
 )
+NOTICES_ANY = combine(NOTICES)
 # The organisation named in a notice: "The Centre for Research on Globalization will not be …"
 NOTICE_ORGANISATION = re.compile(
     r"\b(?:The )?(?P<org>(?:Centre|Center|Institute|Foundation|Council|Association|Society|Trust|Network)(?: (?:for|of|on|and|the|[A-Z][\w-]+))+?)(?= will| grants| is| does| reserves|[.,])")
@@ -190,6 +211,30 @@ CITATION_MARKS = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s?\d+|\bdoi:|\bAccesse
 ACKNOWLEDGEMENT = re.compile(r"^(the authors? (acknowledge|thank)|acknowledg(e)?ments?:?$)", _I)
 # Captions and media credits: "Photo Credit: …", "(Screenshot: YouTube) …", "Image: …"
 CAPTION = re.compile(r"^(\((screenshot|photo|image|video|credit|getty|afp|reuters)\b[^)]*\)|(photo|image|picture|video) ?(credit)?s?:|credit:)", _I)
+
+# A line can match a boilerplate, source, rights, notice, caption or reference row only if it
+# holds one of these words (or symbols): a cheap set test that spares ordinary prose every such
+# regex. tests/test_normalise.py checks that each table row's examples hold a trigger.
+TRIGGER_WORDS = frozenset("""
+facebook twitter telegram instagram share comment comments commenting readers link become
+support donate donation subscribe sign newsletter headline advertisement advertisements
+advertising sponsored articles read continue click regresar volver back version versión
+previously related original originally appeared contributed source published copyright
+reserved republished permission licensed license licence creative commons domain gnu cc
+disclaimer responsible responsibility views fair copyrighted inquiries contact publication
+et doi accessed screenshot photo image video credit getty afp reuters editor ed
+acknowledge acknowledges acknowledgement acknowledgements acknowledgment
+""".split())
+TRIGGER_SYMBOLS: tuple[str, ...] = ("©", "(c)")
+_WORD = re.compile(r"[a-záéíóúñ]+")
+
+
+def has_trigger(lowered: str) -> bool:
+    """True when a lower-cased line holds a word some table row needs."""
+    if lowered.startswith("see ") or any(symbol in lowered for symbol in TRIGGER_SYMBOLS):
+        return True
+    return not TRIGGER_WORDS.isdisjoint(_WORD.findall(lowered))
+
 
 # --------------------------------------------------------------------------------------------
 # Shapes of lines.
