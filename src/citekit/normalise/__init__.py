@@ -624,15 +624,15 @@ def _source(state: State, unit: Unit) -> None:
     text = line.plain.lstrip("> ").strip()
     if groups.get("site"):
         state.add_site(groups["site"], P.SOURCE_STRENGTH.get(rule, 2), unit.numbers, rule)
-        if groups.get("url") is None and rule == "original-source" or state.source is None:
-            state.source = Candidate(text, 0, unit.numbers, rule)
     if groups.get("url"):
         url = groups["url"].rstrip(".)")
         state.urls.append(Candidate(url, 2, unit.numbers, rule))
         if state.source_url is None:
             state.source_url = url
-        if state.source is None or state.source.rule != "original-source":
-            state.source = Candidate(text, 0, unit.numbers, rule)
+    # A named attribution ("The original source of this article is X") beats a bare "Source: URL".
+    strength = P.SOURCE_TEXT_STRENGTH.get(rule, 1)
+    if state.source is None or strength > state.source.strength:
+        state.source = Candidate(text, strength, unit.numbers, rule)
     state.own(unit, "rights")
 
 
@@ -690,7 +690,7 @@ def _body(state: State, units: list[Unit], start: int) -> None:
         if kind in ("caption", "translation"):
             state.add_back("note", unit)
             continue
-        if kind in ("editor-note", "acknowledgement", "reference") and (late or kind == "reference"):
+        if kind in ("editor-note", "acknowledgement", "reference") and late:
             state.add_back("note", unit)
             in_back = "note" if kind == "editor-note" else in_back
             end_zone = True
@@ -706,6 +706,10 @@ def _body(state: State, units: list[Unit], start: int) -> None:
             state.remove(unit, "separator")
             continue
         bio = P.BIO_SENTENCE.match(text) if kind is None else None
+        if bio and index > start and _duplicate_bio(state, text):
+            state.remove(unit, "duplicate")
+            in_back, end_zone = "bio", True
+            continue
         if bio and index > start and (late or bio.group("name").lower() in bylined):
             name = bio.group("name")
             state.add_author(name, unit.numbers, "bio", weak=True)
@@ -799,6 +803,7 @@ def _holders_and_year(statement: str) -> tuple[tuple[str, ...], int | None]:
     text = re.sub(r"^.*?(?:copyright\s*(?:©|\(c\))?|©|\(c\))\s*", "", text, count=1, flags=re.I)
     text = re.sub(r"\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2,4})?\b", "", text)
     text = re.sub(r"\bhttps?://\S+", "", text).strip(" .,;:")
+    text = re.sub(r"^(?:by\s+)?(?:the\s+)?", "", text, flags=re.I) if re.match(r"by\s", text, re.I) else text
     pieces = [p.strip(" .") for p in text.split(",")]
     holders: list[str] = []
     for piece in pieces:
@@ -916,7 +921,7 @@ def _peel_tail(state: State, unit: Unit, text: str) -> str:
     source = P.TRAILING_SOURCE.search(text)
     if source:
         state.add_site(source.group("site"), 2, unit.numbers, "trailing-source")
-        state.source = Candidate(source.group(0).strip(), 0, unit.numbers, "trailing-source",
+        state.source = Candidate(source.group(0).strip(), 2, unit.numbers, "trailing-source",
                                  printed=source.group(0).strip())
         text = text[:source.start()]
     credit = P.TRAILING_SLASH_CREDIT.search(text)
@@ -953,7 +958,6 @@ def _blocks(state: State) -> tuple[Block, ...]:
     blocks: list[Block] = []
     items: list[tuple[Block, ...]] = []
     ordered = False
-    seen: dict[str, int] = {}
 
     list_start = 1
 
@@ -966,16 +970,10 @@ def _blocks(state: State) -> tuple[Block, ...]:
 
     pending_bullet = False
     entries = state.body
-    keys = [_NON_WORD.sub(" ", unit.plain).strip().lower() for _, unit in entries]
-    for position, (kind, unit) in enumerate(entries):
+    for kind, unit in entries:
         raw = unit.raw.strip()
         if not raw:
             continue
-        key = keys[position]
-        if key and _words(key) >= 5 and (key in seen or _joins_following(key, keys, position)):
-            state.remove(unit, "duplicate")
-            continue
-        seen[key] = position
         if kind == "bullet":
             pending_bullet = True
             state.own(unit, "body")
@@ -1014,6 +1012,46 @@ def _blocks(state: State) -> tuple[Block, ...]:
 
 
 _NON_WORD = re.compile(r"\W+")
+
+
+def _deduplicate(state: State) -> None:
+    """Text printed twice keeps its first copy; the other is ``removed`` as a duplicate.
+
+    Scrapers print a bio twice, or a list both run together and item by item; a paragraph of
+    five words or more that repeats one seen before (in body or back matter) is dropped.
+    """
+    keys = [_NON_WORD.sub(" ", unit.plain).strip().lower() for _, unit in state.body]
+    seen: set[str] = set()
+    for _, units in state.back:
+        for unit in units:
+            seen.add(_NON_WORD.sub(" ", unit.plain).strip().lower())
+    order = sorted(range(len(state.body)), key=lambda i: state.body[i][1].numbers[0])
+    duplicate: set[int] = set()
+    back_first = {_NON_WORD.sub(" ", unit.plain).strip().lower(): unit.numbers[0]
+                  for _, units in state.back for unit in units}
+    body_seen: set[str] = set()
+    for position in order:
+        key = keys[position]
+        if not key or _words(key) < 5:
+            continue
+        earlier_back = key in back_first and back_first[key] < state.body[position][1].numbers[0]
+        if key in body_seen or earlier_back or _joins_following(key, keys, position):
+            duplicate.add(position)
+        body_seen.add(key)
+    for position in sorted(duplicate):
+        state.remove(state.body[position][1], "duplicate")
+    state.body = [entry for i, entry in enumerate(state.body) if i not in duplicate]
+    # Back matter repeating the body, or itself, is dropped the same way.
+    for kind_units in state.back:
+        kept = []
+        for unit in kind_units[1]:
+            key = _NON_WORD.sub(" ", unit.plain).strip().lower()
+            if _words(key) >= 5 and (key in body_seen or key in seen and back_first.get(key) != unit.numbers[0]):
+                state.remove(unit, "duplicate")
+            else:
+                kept.append(unit)
+        kind_units[1][:] = kept
+    state.back = [(kind, units) for kind, units in state.back if units]
 
 
 def _joins_following(key: str, keys: list[str], position: int) -> bool:
@@ -1062,6 +1100,7 @@ def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = No
     start = _header(state, units)
     _body(state, units, start)
     _peel(state)
+    _deduplicate(state)
     body = _blocks(state)
     return _document(state, body, lines, text, name, raw)
 

@@ -46,8 +46,13 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
         position = match.end()
         groups = match.groupdict()
         if groups["lurl"] is not None:
+            target = groups["lurl"]
+            if target and not target.startswith("#") and safe_url(target) is None:
+                # An unsafe target (javascript:, data:…) is never linked; the text stays as printed.
+                out.append(Str(text=match.group(0)))
+                continue
             content = parse_inlines(groups["ltext"] or "")
-            out.extend(link_or_text(content, groups["lurl"]) if groups["ltext"] else ())
+            out.extend(link_or_text(content, target) if groups["ltext"] else ())
         elif groups["auto"]:
             url = groups["auto"]
             out.extend(link_or_text((Str(text=url.removeprefix("mailto:")),), url))

@@ -152,6 +152,9 @@ SOURCES: tuple[Rule, ...] = _rules(
     ("source-name", r"^\(source:\s*(?P<site>[^)]+)\)$"),
 )
 SOURCES_ANY = combine(SOURCES)
+# Which source line states the attribution best: a named original outlet beats a bare URL.
+SOURCE_TEXT_STRENGTH = {"original-source": 3, "appeared-first": 3, "originally-published": 3,
+                        "source-url": 2, "source-name": 2, "contributed-by": 1}
 SOURCE_STRENGTH = {"original-source": 3, "appeared-first": 3, "originally-published": 4, "written-by": 4,
                    "republished-from": 2, "contributed-by": 1, "source-name": 2}
 
@@ -205,7 +208,7 @@ EDITOR_NOTE = re.compile(r"^(editor['’]?s? (note|comment)|[A-Z][a-z]+ comment|
 # Headers of reference and link lists: "NOTES", "Further Reading: ESO, MNRAS", "For More Information See:"
 NOTES_LABEL = re.compile(r"^(?i:(?=[A-Z])(notes|references|footnotes|sources|further reading|for more information see|more information|video source))(?:\s*:(?P<rest>.*)|$)")
 # Reference-like lines: "See Prosecutors proceed …, TakingInIssues.com, January 18, 2018."
-REFERENCE_LINE = re.compile(r"^see\s.{5,200}\b[\w-]+\.(com|org|net|gov|edu)\b", _I)
+REFERENCE_LINE = re.compile(r"^see\s[^.]{5,200},\s*[\w-]+\.(com|org|net|gov|edu)\b", _I)
 CITATION_MARKS = re.compile(r"\bet al\.|\b(?:19|20)\d{2};\s?\d+|\bdoi:|\bAccessed \d", _I)
 # "The authors acknowledge …", "Acknowledgements": acknowledgements belong to back matter.
 ACKNOWLEDGEMENT = re.compile(r"^(the authors? (acknowledge|thank)|acknowledg(e)?ments?:?$)", _I)

@@ -58,10 +58,17 @@ def _detect(data: bytes, name: str | None) -> str:
     """Legacy single-byte text (cp1252, latin-1, …), as charset-normalizer judges it."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.encoding is None:
         raise InputError("cannot decode: not UTF-8 and no legacy text encoding fits", path=name)
     decoded = str(best)
+    # Short texts give detectors little to go on. Legacy web text is overwhelmingly Windows-1252
+    # (the WHATWG default for Western pages), so it wins when it decodes as cleanly as the guess.
+    if best.encoding != "cp1252":
+        western = next((m for m in matches if m.encoding == "cp1252"), None)
+        if western is not None and western.chaos <= best.chaos + 0.05:
+            decoded = str(western)
     # Lots of C0 controls means binary data that happened to decode.
     controls = sum(1 for ch in decoded if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(decoded) // 100):
