@@ -1,7 +1,115 @@
-"""citekit: turn scraped article text into well-formed publications and citations."""
+"""citekit: turn scraped article text into well-formed publications and citations.
+
+The documented Python API::
+
+    import citekit
+
+    document = citekit.normalise_file("article.txt")          # or normalise_text(text, name=...)
+    xml = citekit.write(document, "jats", tagset="archiving")  # bytes
+    report = citekit.convert(["articles/"], to=["jats", "epub"], out_dir="out", jobs=4)
+
+``convert`` accepts any :class:`concurrent.futures.Executor` (``executor=client.get_executor()``
+runs the batch on a ``dask.distributed`` cluster). Everything heavy is imported on first use, so
+``import citekit`` stays cheap.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+# Imported here, not wrapped lazily: the first import of the submodule citekit.cite would replace a
+# wrapper function called ``cite`` on this package with the module itself.
+from citekit.cite import cite
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from citekit.batch import BatchReport, DatasetOptions, ProgressCallback
+    from citekit.model import Document
+    from citekit.writers import WriterOptions
+
+
+def normalise_text(text: str, *, name: str | None = None) -> Document:
+    """The document the normaliser reads from article ``text`` (``name`` is recorded as its source)."""
+    from citekit.normalise import normalise_text as normalise
+
+    return normalise(text, name=name)
+
+
+def normalise_file(path: str | Path) -> Document:
+    """The document in ``path``: article text through the normaliser, or citekit document JSON as it is."""
+    from citekit.readers import read_path
+
+    return read_path(Path(path))
+
+
+def write(document: Document, writer_name: str, **options: Any) -> bytes:
+    """``document`` in the format ``writer_name``; options as keywords (``paper="a4"``) or strings.
+
+    Raises :class:`~citekit.errors.OptionError` for an unknown format or option and
+    :class:`~citekit.errors.WriterError` when the format cannot hold the document. Diagnostics
+    (content the format could not express) are available from :func:`citekit.writers.write_bytes`.
+    """
+    from citekit.batch import resolve_options
+    from citekit.writers import get_writer, write_bytes
+
+    writer = get_writer(writer_name)
+    data, _ = write_bytes(document, writer, resolve_options(writer, options))
+    return data
+
+
+def convert(
+    inputs: Sequence[str | Path] | str | Path,
+    to: Sequence[str] | str,
+    out_dir: str | Path,
+    jobs: int | None = None,
+    executor: Executor | None = None,
+    *,
+    recursive: bool = False,
+    force: bool = False,
+    combine: bool = False,
+    options: Mapping[str, Mapping[str, Any] | WriterOptions] | None = None,
+    overrides: Mapping[str, str] | None = None,
+    accessed: str | None = None,
+    metadata: str | Path | None = None,
+    dataset: DatasetOptions | None = None,
+    on_input: ProgressCallback | None = None,
+) -> BatchReport:
+    """Convert files, directories and datasets to every format in ``to``, under ``out_dir``.
+
+    See :func:`citekit.batch.convert`. Returns the :class:`~citekit.batch.BatchReport` that is also
+    written to ``out_dir/citekit-report.json``; inputs that fail are in it, not raised.
+    """
+    from citekit import batch
+
+    return batch.convert(inputs, to, out_dir, jobs, executor, recursive=recursive, force=force,
+                         combine=combine, options=options, overrides=overrides, accessed=accessed,
+                         metadata=metadata, dataset=dataset, on_input=on_input)
+
+
+def __getattr__(name: str) -> Any:
+    # The report types live in citekit.batch; loading them only when asked keeps `import citekit` light.
+    if name in {"BatchReport", "InputReport", "OutputRecord", "ReviewItem", "DatasetOptions"}:
+        from citekit import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module 'citekit' has no attribute {name!r}")
+
+
+__all__ = [
+    "BatchReport",
+    "DatasetOptions",
+    "InputReport",
+    "OutputRecord",
+    "ReviewItem",
+    "__version__",
+    "cite",
+    "convert",
+    "normalise_file",
+    "normalise_text",
+    "write",
+]

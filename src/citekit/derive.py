@@ -148,3 +148,24 @@ def _letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         out = chr(ord("a") + rest) + out
     return out
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def iso_date_parts(value: str | None) -> tuple[int, ...] | None:
+    """``"2017-01-29"`` → ``(2017, 1, 29)``; ``"2017-01"`` → ``(2017, 1)``; anything else → None.
+
+    Partial dates stay partial: a missing month or day is never filled in.
+    """
+    if not value:
+        return None
+    match = _ISO_DATE.fullmatch(value.strip())
+    if match is None:
+        return None
+    parts = tuple(int(p) for p in match.groups() if p is not None)
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        return None
+    if len(parts) == 3 and not 1 <= parts[2] <= 31:
+        return None
+    return parts

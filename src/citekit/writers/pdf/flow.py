@@ -1,0 +1,413 @@
+"""The document model as a list of platypus flowables: title block, body, back matter, rights.
+
+Every piece of article text reaches reportlab through :mod:`.markup`, escaped. Flowables that
+start a section carry an :class:`OutlineEntry`; the page template turns them into PDF bookmarks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, assert_never
+
+from citekit.derive import Derived, display_title, short_rights_line
+from citekit.model import (
+    Block,
+    Document,
+    Heading,
+    ListBlock,
+    Notice,
+    NoticeKind,
+    Para,
+    Quote,
+    Rule,
+    plain_block,
+    plain_inlines,
+)
+from citekit.writers import Diagnostic
+from citekit.writers.pdf.markup import (
+    InlineContext,
+    clean_text,
+    escape_text,
+    inline_markup,
+    link_markup,
+    live_url,
+)
+from citekit.writers.pdf.style import PageStyle, TextStyle
+
+NOTICE_LABELS: dict[NoticeKind, str] = {
+    "disclaimer": "Disclaimer",
+    "permission": "Permission",
+    "fair-use": "Fair use",
+    "contact": "Contact",
+}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_BULLETS = ("•", "–", "◦")
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    """A bookmark to place where the flowable carrying it is drawn."""
+
+    title: str
+    level: int
+    key: str
+
+
+def pdf_title(document: Document) -> Derived[str]:
+    """The shared display title, with unprintable characters removed; never empty."""
+    title = display_title(document)
+    text = " ".join(clean_text(title.value).split())
+    if text:
+        return Derived(value=text, supplied=title.supplied, rule=title.rule)
+    return Derived(value="Untitled", supplied=True, rule="untitled")
+
+
+def iso_date_parts(value: str | None) -> tuple[int, ...]:
+    """(year[, month[, day]]) of an ISO 8601 date, partial dates allowed; () when not a date."""
+    if not value:
+        return ()
+    match = _ISO_DATE.match(value.strip())
+    if not match:
+        return ()
+    parts = tuple(int(p) for p in match.groups() if p is not None)
+    if (len(parts) > 1 and not 1 <= parts[1] <= 12) or (len(parts) > 2 and not 1 <= parts[2] <= 31):
+        return ()
+    return parts
+
+
+def human_date(value: str | None, language: str | None) -> str | None:
+    """"29 January 2017" for English (or unknown-language) articles; the ISO date otherwise.
+
+    English month names in a Spanish article would be wrong, and the ISO form reads the same in
+    every language.
+    """
+    parts = iso_date_parts(value)
+    if not parts or not value:
+        return value.strip() if value else None
+    if language and not language.lower().startswith("en"):
+        return value.strip()
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
+    return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+
+
+@cache
+def _paragraph_style(role: TextStyle, left: float, right: float, space_after: float | None,
+                     bullet_indent: float) -> Any:
+    """A ParagraphStyle for ``role`` with indents; cached, since styles never change in a process."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.enums import TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(
+        name=f"{role.font}-{role.size}-{left}-{right}-{space_after}-{bullet_indent}",
+        fontName=role.font,
+        fontSize=role.size,
+        leading=role.leading,
+        textColor=HexColor(role.colour),
+        spaceBefore=role.space_before,
+        spaceAfter=role.space_after if space_after is None else space_after,
+        leftIndent=left,
+        rightIndent=right,
+        bulletIndent=bullet_indent,
+        bulletFontName=role.family,
+        bulletFontSize=role.size,
+        alignment=TA_LEFT,
+        keepWithNext=int(role.keep_with_next),
+        allowWidows=0,
+        allowOrphans=0,
+        # Long URLs in the text may break after "/" or "." instead of running into the margin.
+        uriWasteReduce=0.3,
+        splitLongWords=1,
+    )
+
+
+class FlowBuilder:
+    """Builds the flowables of one document; collects diagnostics and outline entries."""
+
+    def __init__(self, document: Document, style: PageStyle) -> None:
+        self.document = document
+        self.style = style
+        self.diagnostics: list[Diagnostic] = []
+        self._keys = 0
+        self._last_level = -1
+        meta = document.metadata
+        self.base_url = live_url(meta.url) or live_url(document.rights.source_url)
+        self.link_colour = style.colours.get("link", "#0000ee")
+
+    # ---------------------------------------------------------------------------------------
+    # Small helpers
+
+    def _context(self, field: str) -> InlineContext:
+        return InlineContext(mono_font=self.style.mono_font, link_colour=self.link_colour,
+                             base_url=self.base_url, field=field, diagnostics=self.diagnostics)
+
+    def paragraph(self, markup: str, role: str, *, left: float = 0, right: float = 0,
+                  space_after: float | None = None, bullet: str | None = None,
+                  outline: OutlineEntry | None = None) -> Any:
+        from reportlab.platypus import Paragraph
+
+        text_style = self.style.role(role)
+        # A list marker hangs in the list indent, left of the item's text.
+        bullet_indent = max(0.0, left - self.style.role("list").indent) if bullet is not None else 0.0
+        paragraph_style = _paragraph_style(text_style, left, right, space_after, bullet_indent)
+        paragraph = Paragraph(markup, paragraph_style, bulletText=bullet)
+        if outline is not None:
+            paragraph.citekit_outline = outline
+        return paragraph
+
+    def outline_entry(self, title: str, level: int) -> OutlineEntry:
+        """A bookmark one level at most below the previous one (PDF outlines cannot skip levels)."""
+        level = max(0, min(level, self._last_level + 1))
+        self._last_level = level
+        self._keys += 1
+        return OutlineEntry(title=" ".join(clean_text(title).split()) or "…", level=level,
+                            key=f"citekit-{self._keys}")
+
+    def indented(self, left: float, right: float, step_left: float, step_right: float) -> tuple[float, float]:
+        """Indents one nesting level deeper, stopping once 40% of the measure is taken up.
+
+        Deeply nested quotes and lists would otherwise squeeze the text to nothing (reportlab
+        fails on a paragraph with no width).
+        """
+        if left + right + step_left + step_right > 0.4 * self.style.text_width:
+            return left, right
+        return left + step_left, right + step_right
+
+    # ---------------------------------------------------------------------------------------
+    # The whole document
+
+    def build(self) -> list[Any]:
+        from reportlab.lib.colors import HexColor
+        from reportlab.platypus import HRFlowable
+
+        flowables = self.title_block()
+        flowables += self.blocks(self.document.body, "body", field="body")
+        flowables.append(HRFlowable(width="100%", thickness=0.5, color=HexColor(self.style.colours["rule"]),
+                                    spaceBefore=10, spaceAfter=0))
+        flowables += self.back_matter()
+        flowables += self.rights_section()
+        return flowables
+
+    def title_block(self) -> list[Any]:
+        from reportlab.lib.colors import HexColor
+        from reportlab.platypus import HRFlowable, Spacer
+
+        meta = self.document.metadata
+        title = pdf_title(self.document)
+        flowables: list[Any] = []
+        kicker = meta.site or meta.publisher
+        if kicker:
+            flowables.append(self.paragraph(escape_text(kicker), "kicker"))
+        shown_title = escape_text(title.value)
+        if title.supplied:
+            # Cataloguing convention: a title the item does not print is given in brackets.
+            shown_title = f"[{shown_title}]"
+            self.diagnostics.append(Diagnostic(
+                field="metadata.title", supplied=True,
+                message=f"the article prints no title; supplied {title.value!r} ({title.rule})"))
+        flowables.append(self.paragraph(shown_title, "title",
+                                        outline=self.outline_entry(title.value, 0)))
+        if meta.subtitle and meta.subtitle.strip():
+            flowables.append(self.paragraph(escape_text(meta.subtitle.strip()), "subtitle"))
+        names = [a.name.strip() for a in meta.authors if a.name.strip()]
+        if names:
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            flowables.append(self.paragraph("By " + escape_text(joined), "byline"))
+        date = human_date(meta.date, meta.language)
+        if meta.date and not iso_date_parts(meta.date):
+            self.diagnostics.append(Diagnostic(
+                field="metadata.date", message=f"{meta.date!r} is not an ISO 8601 date; "
+                                               "printed as it stands and not used as the PDF creation date"))
+        if date:
+            flowables.append(self.paragraph(escape_text(date), "dateline"))
+        source = meta.url or self.document.rights.source_url
+        if source and source.strip():
+            source_line = "Source: " + self.url_markup(source, "metadata.url")
+            flowables.append(self.paragraph(source_line, "source_link"))
+        flowables.append(Spacer(1, 6))
+        flowables.append(HRFlowable(width="100%", thickness=0.5, color=HexColor(self.style.colours["rule"]),
+                                    spaceBefore=2, spaceAfter=14))
+        return flowables
+
+    def url_markup(self, url: str, field: str) -> str:
+        """A live link showing ``url``, or the URL as plain text when it may not be live."""
+        target = live_url(url)
+        if target is None:
+            self.diagnostics.append(Diagnostic(
+                field=field,
+                message=f"{url!r} is not an absolute http(s) or mailto URL; printed without a link"))
+            return escape_text(url.strip())
+        return link_markup(target, url.strip(), self.link_colour)
+
+    # ---------------------------------------------------------------------------------------
+    # Blocks
+
+    def blocks(self, blocks: tuple[Block, ...], role: str, *, field: str, left: float = 0, right: float = 0,
+               list_depth: int = 0) -> list[Any]:
+        flowables: list[Any] = []
+        for index, block in enumerate(blocks):
+            flowables += self.block(block, role, field=f"{field}[{index}]", left=left, right=right,
+                                    list_depth=list_depth)
+        return flowables
+
+    def block(self, block: Block, role: str, *, field: str, left: float, right: float, list_depth: int,
+              bullet: str | None = None, space_after: float | None = None) -> list[Any]:
+        from reportlab.lib.colors import HexColor
+        from reportlab.platypus import HRFlowable, Spacer
+
+        match block:
+            case Para(content=content):
+                markup = inline_markup(content, self._context(field))
+                if not plain_inlines(content).strip() and bullet is None:
+                    return []
+                return [self.paragraph(markup, role, left=left, right=right, bullet=bullet,
+                                       space_after=space_after)]
+            case Heading(level=level, content=content):
+                heading_role = "h1" if level <= 1 else "h2" if level == 2 else "h3"
+                outline = None
+                if role == "body" and left == 0 and plain_inlines(content).strip():
+                    outline = self.outline_entry(plain_inlines(content), level)
+                return [self.paragraph(inline_markup(content, self._context(field)), heading_role,
+                                       left=left, right=right, bullet=bullet, outline=outline)]
+            case Quote(blocks=quoted):
+                indent = self.style.role("quote").indent
+                inner_role = "quote" if role == "body" else role
+                inner_left, inner_right = self.indented(left, right, indent, indent)
+                inner = self.blocks(quoted, inner_role, field=field, left=inner_left, right=inner_right,
+                                    list_depth=list_depth)
+                if not inner:
+                    return []
+                return [Spacer(1, 3), *inner, Spacer(1, 4)]
+            case ListBlock(ordered=ordered, items=items, start=start):
+                return self.list_block(ordered, items, start, role, field=field, left=left, right=right,
+                                       list_depth=list_depth)
+            case Rule():
+                return [HRFlowable(width="30%", thickness=0.6, color=HexColor(self.style.colours["rule"]),
+                                   spaceBefore=4, spaceAfter=12, hAlign="CENTER")]
+            case _:
+                assert_never(block)
+
+    def list_block(self, ordered: bool, items: tuple[tuple[Block, ...], ...], start: int, role: str, *,
+                   field: str, left: float, right: float, list_depth: int) -> list[Any]:
+        from reportlab.platypus import Spacer
+
+        list_style = self.style.role("list")
+        item_role = "list" if role == "body" else role
+        inner_left, _ = self.indented(left, right, list_style.indent, 0)
+        flowables: list[Any] = []
+        for number, item in enumerate(items, start=start):
+            marker = f"{number}." if ordered else _BULLETS[list_depth % len(_BULLETS)]
+            for index, block in enumerate(item or (Para(content=()),)):
+                flowables += self.block(block, item_role, field=f"{field}.items[{number - start}][{index}]",
+                                        left=inner_left, right=right, list_depth=list_depth + 1,
+                                        bullet=marker if index == 0 else None,
+                                        space_after=list_style.space_after)
+        if flowables:
+            flowables.append(Spacer(1, max(0.0, self.style.role(role).space_after - list_style.space_after)))
+        return flowables
+
+    # ---------------------------------------------------------------------------------------
+    # Back matter and rights
+
+    def section_heading(self, title: str) -> Any:
+        return self.paragraph(escape_text(title), "back_heading", outline=self.outline_entry(title, 0))
+
+    def back_matter(self) -> list[Any]:
+        document = self.document
+        flowables: list[Any] = []
+        bios = [item for item in document.back if item.kind == "bio"]
+        bio_text = " ".join(plain_block(b) for item in bios for b in item.blocks)
+        # Author.bio is the metadata copy of what the back matter prints; print it only when the
+        # article has no bio of its own in the back matter (the two often differ in detail).
+        extra_bios = [] if bios else [a for a in document.metadata.authors if a.bio and a.bio.strip()]
+        printed_bios = bio_text + " " + " ".join(a.bio or "" for a in extra_bios)
+        # An address the bio already prints (and links) is not repeated as a contact line.
+        emails = [(a.name, live_url("mailto:" + a.email.strip())) for a in document.metadata.authors
+                  if a.email and a.email.strip() not in printed_bios]
+        if bios or extra_bios or any(url for _, url in emails):
+            several = len(document.metadata.authors) > 1
+            flowables.append(self.section_heading("About the authors" if several else "About the author"))
+            for number, item in enumerate(document.back):
+                if item.kind == "bio":
+                    flowables += self.blocks(item.blocks, "back", field=f"back[{number}].blocks")
+            for author in extra_bios:
+                flowables.append(self.paragraph(escape_text(author.bio or ""), "back"))
+            for name, url in emails:
+                if url:
+                    label = f"{escape_text(name)}: " if several else ""
+                    flowables.append(self.paragraph(
+                        f"Contact: {label}{link_markup(url, url.removeprefix('mailto:'), self.link_colour)}",
+                        "back"))
+        for kind, heading in (("note", "Notes"), ("links", "Related links")):
+            items = [(n, item) for n, item in enumerate(document.back) if item.kind == kind]
+            if items:
+                flowables.append(self.section_heading(heading))
+                for number, item in items:
+                    flowables += self.blocks(item.blocks, "back", field=f"back[{number}].blocks")
+        meta = document.metadata
+        keyword_lines: list[str] = []
+        for group in meta.keyword_groups:
+            if group.terms:
+                keyword_lines.append(f"<b>{escape_text(group.label)}:</b> "
+                                     + escape_text(", ".join(group.terms)))
+        grouped = {term for group in meta.keyword_groups for term in group.terms}
+        loose = [k for k in meta.keywords if k not in grouped]
+        if loose:
+            keyword_lines.append("<b>Keywords:</b> " + escape_text(", ".join(loose)))
+        if keyword_lines:
+            flowables.append(self.section_heading("Keywords"))
+            flowables += [self.paragraph(line, "back") for line in keyword_lines]
+        return flowables
+
+    def rights_section(self) -> list[Any]:
+        document = self.document
+        rights = document.rights
+        meta = document.metadata
+        lines: list[str] = []
+        statement = rights.statement or (short_rights_line(document) if rights.holders else "")
+        if statement:
+            lines.append(escape_text(statement))
+        source_target = live_url(rights.source_url)
+        if rights.source:
+            line = escape_text(rights.source)
+            if rights.source_url:
+                line += " (" + self.url_markup(rights.source_url, "rights.source_url") + ")"
+            lines.append(line)
+        elif rights.source_url:
+            lines.append("Source: " + self.url_markup(rights.source_url, "rights.source_url"))
+        article_target = live_url(meta.url)
+        if meta.url and meta.url.strip() and (article_target is None or article_target != source_target):
+            label = "Article URL: " if rights.source or rights.source_url else "Source: "
+            lines.append(label + self.url_markup(meta.url, "metadata.url"))
+        if meta.accessed:
+            accessed = human_date(meta.accessed, meta.language) or meta.accessed
+            lines.append("Accessed " + escape_text(accessed) + ".")
+        if rights.license:
+            line = "<b>Licence.</b> " + escape_text(rights.license)
+            if rights.license_url:
+                line += " (" + self.url_markup(rights.license_url, "rights.license_url") + ")"
+            lines.append(line)
+        elif rights.license_url:
+            lines.append("<b>Licence.</b> " + self.url_markup(rights.license_url, "rights.license_url"))
+        lines += [self.notice_markup(notice) for notice in rights.notices]
+        if not lines:
+            lines.append("The article prints no copyright statement, licence or source.")
+        return [self.section_heading("Source and rights"), *(self.paragraph(line, "back") for line in lines)]
+
+    def notice_markup(self, notice: Notice) -> str:
+        label = NOTICE_LABELS.get(notice.kind, notice.kind.capitalize())
+        if notice.text.lstrip().lower().startswith(label.lower()):
+            # "Disclaimer: …" already says what it is; a run-in label would repeat it.
+            return escape_text(notice.text)
+        return f"<b>{escape_text(label)}.</b> {escape_text(notice.text)}"
+
+    def footer_text(self) -> str:
+        """The short copyright line for every page's footer (the title when no rights are printed)."""
+        return short_rights_line(self.document) or pdf_title(self.document).value

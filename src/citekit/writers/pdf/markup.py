@@ -1,0 +1,113 @@
+"""Inlines to reportlab paragraph markup, with every character of the article escaped.
+
+reportlab's ``Paragraph`` reads a small HTML-like language (``<b>``, ``<font>``, ``<a href>``,
+entities). Article text is data, so it passes through :func:`escape_text` before it is placed
+between the tags this module writes; nothing the article says can open a tag or name a font.
+Links become live only for http(s) and mailto targets (:func:`live_url`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import assert_never
+from urllib.parse import quote, urljoin, urlsplit
+
+from citekit.model import Code, Emph, Inline, LineBreak, Link, Str, Strong, safe_url
+from citekit.writers import Diagnostic
+
+# C0 and C1 controls (tab, newline and carriage return excepted) have no glyph and would reach the
+# content stream as .notdef boxes; lone surrogates cannot be encoded at all.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LIVE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def clean_text(text: str) -> str:
+    """``text`` without characters that cannot be printed or encoded."""
+    return _UNPRINTABLE.sub("", text)
+
+
+def escape_text(text: str) -> str:
+    """``text`` as character data of paragraph markup: prints exactly as written."""
+    return clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attribute(text: str) -> str:
+    """``text`` as a double-quoted attribute value of paragraph markup."""
+    return escape_text(text).replace('"', "&quot;")
+
+
+def live_url(url: str | None, base: str | None = None) -> str | None:
+    """The absolute http(s)/mailto URL a PDF link may point to, else None.
+
+    A relative target is resolved against ``base`` (the article's own URL) when there is one; a
+    PDF has no base URL of its own, so an unresolved relative link cannot be live. Non-ASCII
+    characters are percent-encoded because a PDF URI action is a 7-bit string.
+    """
+    if url is None or safe_url(url) is None:
+        return None
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower()
+    if not scheme:
+        if base is None or live_url(base) is None or urlsplit(base).scheme.lower() == "mailto":
+            return None
+        url = urljoin(base.strip(), url)
+        scheme = urlsplit(url).scheme.lower()
+    if scheme not in _LIVE_SCHEMES or safe_url(url) is None:
+        return None
+    return "".join(ch if " " < ch < "\x7f" else quote(ch, safe="") for ch in url)
+
+
+@dataclass(slots=True, kw_only=True)
+class InlineContext:
+    """What inline conversion needs besides the inlines: fonts, colours, the base URL."""
+
+    mono_font: str
+    """Registered name of the monospaced font for ``Code``."""
+    link_colour: str
+    """#rrggbb for link text."""
+    base_url: str | None
+    """The article's own URL, against which relative links are resolved."""
+    field: str = ""
+    """The document field being converted, for diagnostics ("body[3]")."""
+    diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
+    """Collected diagnostics (links that could not be made live)."""
+
+
+def inline_markup(inlines: tuple[Inline, ...], context: InlineContext) -> str:
+    """Paragraph markup for ``inlines``; all text escaped, tags balanced."""
+    parts: list[str] = []
+    for node in inlines:
+        match node:
+            case Str(text=text):
+                parts.append(escape_text(text))
+            case Emph(content=content):
+                parts.append(f"<i>{inline_markup(content, context)}</i>")
+            case Strong(content=content):
+                parts.append(f"<b>{inline_markup(content, context)}</b>")
+            case Code(text=text):
+                parts.append(f'<font name="{context.mono_font}">{escape_text(text)}</font>')
+            case Link(content=content, url=url):
+                text = inline_markup(content, context) if content else escape_text(url)
+                target = live_url(url, context.base_url)
+                if target is None:
+                    context.diagnostics.append(Diagnostic(
+                        field=context.field,
+                        message=f"link target {url!r} is relative and the article has no URL to resolve "
+                                "it against; its text is printed without a link"))
+                    parts.append(text)
+                else:
+                    parts.append(f'<a href="{escape_attribute(target)}" color="{context.link_colour}">'
+                                 f"{text}</a>")
+            case LineBreak():
+                parts.append("<br/>")
+            case _:
+                assert_never(node)
+    return "".join(parts)
+
+
+def link_markup(url: str, label: str | None, link_colour: str) -> str:
+    """A link to ``url`` (already checked by :func:`live_url`) showing ``label`` or the URL."""
+    return (f'<a href="{escape_attribute(url)}" color="{link_colour}">'
+            f"{escape_text(label if label is not None else url)}</a>")

@@ -1,0 +1,95 @@
+"""Helpers for the JATS tests: offline DTD validation (lxml) and the JATS4R schematrons (saxonche).
+
+Both validators read only ``tests/data/schemas``: the DTD's modules resolve next to the driver
+file and the parser never touches the network. The JATS4R stylesheet needs XSLT 2.0, which lxml
+lacks, so it runs in SaxonC-HE (the ``saxonche`` wheel, in the ``test`` extra).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from citekit.model import Document
+from citekit.readers import read_path
+from citekit.writers import Diagnostic, get_writer, write_bytes
+from citekit.writers.jats import JatsOptions
+from conftest import SCHEMAS, require_tool
+
+DTD_FILES = {
+    "archiving": SCHEMAS / "jats-1.4-archiving" / "JATS-archivearticle1-4-mathml3.dtd",
+    "publishing": SCHEMAS / "jats-1.4-publishing" / "JATS-journalpublishing1-4-mathml3.dtd",
+}
+JATS4R_XSL = SCHEMAS / "jats4r" / "jats4r-compiled.xsl"
+SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+NS = {"xlink": "http://www.w3.org/1999/xlink", "ali": "http://www.niso.org/schemas/ali/1.0/"}
+
+
+def parse(data: bytes) -> etree._Element:
+    """Parse JATS bytes without loading the DTD or anything from the network."""
+    parser = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False)
+    return etree.fromstring(data, parser)
+
+
+@cache
+def _dtd(tagset: str) -> etree.DTD:
+    return etree.DTD(str(DTD_FILES[tagset]))
+
+
+def dtd_errors(data: bytes, tagset: str = "archiving") -> list[str]:
+    """DTD validation messages (empty when valid)."""
+    dtd = _dtd(tagset)
+    if dtd.validate(parse(data)):
+        return []
+    return [f"line {e.line}: {e.message}" for e in dtd.error_log.filter_from_errors()]
+
+
+def write_jats(document: Document, **options: Any) -> tuple[bytes, tuple[Diagnostic, ...]]:
+    return write_bytes(document, get_writer("jats"), JatsOptions(**options))
+
+
+@cache
+def corpus_document(path: Path) -> Document:
+    return read_path(path)
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str
+    location: str
+    text: str
+
+
+@cache
+def _jats4r() -> tuple[Any, Any]:
+    try:
+        from saxonche import PySaxonProcessor
+    except ImportError:
+        require_tool("saxonche", found=False)
+        raise
+    processor = PySaxonProcessor(license=False)
+    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(JATS4R_XSL))
+    return processor, stylesheet
+
+
+def jats4r_messages(data: bytes) -> list[Message]:
+    """Every JATS4R error and warning for a JATS document."""
+    processor, stylesheet = _jats4r()
+    # The root only: with the DOCTYPE Saxon would try to fetch the DTD.
+    node = processor.parse_xml(xml_text=etree.tostring(parse(data), encoding="unicode"))
+    svrl = etree.fromstring(stylesheet.transform_to_string(xdm_node=node).encode("utf-8"))
+    return [Message(role=e.get("role") or "", location=e.get("location") or "",
+                    text=" ".join((e.findtext("svrl:text", namespaces=SVRL) or "").split()))
+            for e in svrl.xpath("//svrl:failed-assert|//svrl:successful-report", namespaces=SVRL)]
+
+
+def jats4r_errors(data: bytes) -> list[str]:
+    return [m.text for m in jats4r_messages(data) if m.role == "error"]
+
+
+def jats4r_warnings(data: bytes) -> list[str]:
+    return [m.text for m in jats4r_messages(data) if m.role == "warning"]
