@@ -108,7 +108,8 @@ def citation_key_base(document: Document) -> str:
     name_part = re.sub(r"[^a-z0-9]", "", ascii_fold(name).lower())
     year = (meta.date or "")[:4] if meta.date and meta.date[:4].isdigit() else "nd"
     title = display_title(document).value
-    words = [re.sub(r"[^a-z0-9]", "", ascii_fold(w).lower()) for w in title.split()]
+    # Hyphens split words, as in Zotero and Better BibTeX keys: "Trump-Putin" gives "trump".
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", ascii_fold(title))]
     word = next((w for w in words if w and w not in _STOP_WORDS), "untitled")
     return f"{name_part or 'anon'}{year}{word}"
 
