@@ -84,7 +84,7 @@ _SHORT_CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("byline-alone", P.BYLINE_ALONE),
     ("site-alone", P.SITE_LINE_ALONE),
     ("site-and-date", P.SITE_AND_DATE),
-    ("translation", re.compile(r"^(traducci[oó]n|translated|translation) (de|by)\b", re.I)),
+    ("translation", P.TRANSLATION_CREDIT),
 )
 _LONG_CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("caption", P.CAPTION),
@@ -171,10 +171,10 @@ def _classify(number: int, raw: str) -> Line:
     if site and len(plain.split()) <= 8 and re.search(r"\bweb\s*site\b|sitio web", plain, re.I):
         line.kind, line.rule, line.match = "site", "site-line", site
         return line
-    if re.fullmatch(r"[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:Website|Web Site|website)", plain):
+    if P.SITE_NAME.match(plain):
         line.kind, line.rule = "site-name", "site-name"
         return line
-    if re.fullmatch(r"\((?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)\)", plain, re.I):
+    if P.SITE_PAREN.match(plain):
         line.kind, line.rule = "site-paren", "site-paren"
         return line
     return line

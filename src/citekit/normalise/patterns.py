@@ -124,6 +124,12 @@ SITE_LINE = re.compile(r"^(?:from|del sitio web|de)\s+(?:the\s+)?(?P<site>.+?)(?
 SITE_LINE_ALONE = re.compile(r"^(from|del sitio web|del sitio)$", _I)
 # "Global Research, January 29, 2017": a site name followed by the date.
 SITE_AND_DATE = re.compile(r"^(?P<site>[A-Z][\w.&'’ -]{1,60}?),\s+(?P<date>[A-Za-z]+\.? \d{1,2},? (?:19|20)\d{2}|\d{1,2} [A-Za-z]+ (?:19|20)\d{2})$")
+# An outlet printed in parentheses under a byline: "(henrymakow.com)"
+SITE_PAREN = re.compile(r"^\((?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)\)$", _I)
+# A site named alone on its line after "from": "GlobalResearch Website"
+SITE_NAME = re.compile(r"^[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:Website|Web Site|website)$")
+# Translator credits on reposts: "traducción de Adela Kaufmann", "Translated by …" (not authors)
+TRANSLATION_CREDIT = re.compile(r"^(traducci[oó]n|translated|translation) (de|by)\b", _I)
 # A leading wire credit inside the first paragraph: "(CNN)Hurricane…", "(NaturalNews) Dairy…"
 WIRE_CREDIT = re.compile(r"^\((?P<site>[A-Z][A-Za-z.&' -]{1,40})\)\s*(?=[A-Z“\"])")
 
