@@ -24,12 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from tools.score_normaliser import FIELDS, score_one  # noqa: E402
-
 from citekit import normalise as N  # noqa: E402
 from citekit.normalise import patterns as P  # noqa: E402
 from citekit.readers import read_path  # noqa: E402
 from citekit.serialise import to_dict  # noqa: E402
+from tools.score_normaliser import FIELDS, score_one  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
 NEVER = re.compile(r"(?!)")
@@ -109,7 +108,8 @@ def without(outlet: str) -> Iterator[int]:
             else:
                 kept = tuple(r for r in value if not (r.name == row and needle in r.pattern.pattern.lower()))
                 setattr(P, table, kept)
-        for table, combined in (("BOILERPLATE", "BOILERPLATE_ANY"), ("SOURCES", "SOURCES_ANY"), ("NOTICES", "NOTICES_ANY")):
+        combined_tables = (("BOILERPLATE", "BOILERPLATE_ANY"), ("SOURCES", "SOURCES_ANY"), ("NOTICES", "NOTICES_ANY"))
+        for table, combined in combined_tables:
             rows = getattr(P, table)
             setattr(P, combined, P.combine(rows) if rows else NEVER)
         _rebuild_checks()
@@ -152,7 +152,8 @@ def main() -> None:
         weighted_all += with_rules * len(items)
         weighted_out += left_out * len(items)
         print(f"{outlet:22} {len(items):5d} {off:8d} {with_rules:9.3f} {left_out:9.3f}")
-    print(f"{'mean over articles':22} {len(truths):5d} {'':8} {weighted_all / len(truths):9.3f} {weighted_out / len(truths):9.3f}")
+    mean_all, mean_out = weighted_all / len(truths), weighted_out / len(truths)
+    print(f"{'mean over articles':22} {len(truths):5d} {'':8} {mean_all:9.3f} {mean_out:9.3f}")
 
 
 if __name__ == "__main__":

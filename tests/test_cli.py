@@ -52,7 +52,8 @@ def test_convert_writes_one_file_per_input_and_format(tmp_path: Path) -> None:
     second.write_text("A Second Headline Here\n\nBy Ana Ruiz\n\nThe second article is short but it has a body "
                       "paragraph long enough to count as prose for the normaliser.\n", encoding="utf-8")
     out = tmp_path / "out"
-    code, _, err = run("convert", str(SEED), str(second), "--to", "csl-json,biblatex,bibtex,citekit-json", "-o", str(out))
+    formats = "csl-json,biblatex,bibtex,citekit-json"
+    code, _, err = run("convert", str(SEED), str(second), "--to", formats, "-o", str(out))
     assert code == 0, err
     stem = SEED.name.removesuffix(".txt")
     for name in (f"{stem}.csl.json", f"{stem}.bib", f"{stem}.bibtex.bib", f"{stem}.citekit.json",

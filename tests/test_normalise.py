@@ -119,9 +119,8 @@ def test_corpus_invariant(path: Path) -> None:
 
 def test_corpus_scores_against_the_hand_labels() -> None:
     """The shipped scorer (tests/tools) on the labelled corpus: mean ≥ 0.90, no field < 0.80."""
-    from tools.score_normaliser import FIELDS, score_one
-
     from conftest import CORPUS, TRUTH
+    from tools.score_normaliser import FIELDS, score_one
 
     truths = [json.loads(line) for line in TRUTH.read_text().splitlines() if line.strip()]
     hits = dict.fromkeys(FIELDS, 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any, assert_never
+from typing import Any, TypeAlias, assert_never
 
 from citekit.errors import InputError
 from citekit.model import (
@@ -44,7 +44,7 @@ from citekit.model import (
     plain_blocks,
 )
 
-JSON: type = dict[str, Any]
+JSON: TypeAlias = dict[str, Any]
 
 
 # --------------------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def _classify(number: int, raw: str) -> Line:
     if match and len(plain.split()) <= 8:
         line.kind, line.rule, line.match = "notes-label", "notes-label", match
         return line
-    if re.fullmatch(r"\[\d+\]\s*\S+", plain) or P.URL.fullmatch(plain) or P.BARE_DOMAIN.match(plain) and "." in plain:
+    if re.fullmatch(r"\[\d+\]\s*\S+", plain) or P.URL.fullmatch(plain) or (P.BARE_DOMAIN.match(plain) and "." in plain):
         line.kind, line.rule = "url-line", "url-line"
         return line
     if re.fullmatch(r"[-—–_*=~ ]{2,}|-|—-", plain) and plain != "-":
@@ -180,7 +180,11 @@ def _classify(number: int, raw: str) -> Line:
     return line
 
 
-_NAME_WORD = re.compile(r"^[A-Z\u00C0-\u024F][\w.'’\u00C0-\u024F-]*$|^(van|von|de|del|da|di|la|le|al|bin|and|y|e)$|^[a-z0-9_.]{3,30}$")
+_NAME_WORD = re.compile(
+    r"^[A-Z\u00C0-\u024F][\w.'’\u00C0-\u024F-]*$"  # a capitalised word
+    r"|^(van|von|de|del|da|di|la|le|al|bin|and|y|e)$"  # particles and joiners
+    r"|^[a-z0-9_.]{3,30}$"  # an account handle
+)
 
 
 def _plausible_names(names: str) -> bool:
@@ -493,9 +497,7 @@ def _header(state: State, units: list[Unit]) -> int:
             seen_meta = True
         elif kind == "keywords":
             _keywords(state, unit)
-        elif kind == "translation":
-            state.add_back("note", unit)
-        elif kind == "caption":
+        elif kind == "translation" or kind == "caption":
             state.add_back("note", unit)
         elif kind == "editor-note":
             state.add_back("note", unit)
@@ -519,13 +521,8 @@ def _header(state: State, units: list[Unit]) -> int:
         elif kind is None and not _is_prose(text) and _byline_ahead(units, index):
             _dek(state, unit)  # verse, kickers and promos above a byline
         elif kind is None and _is_prose(text):
-            if (state.title is None and not seen_meta and _words(text) <= 60
-                    and _next_content(units, index, 1) is not None
-                    and _title_like(_next_content(units, index, 1).plain)  # type: ignore[union-attr]
-                    and _is_prose(_next_content(units, index, 2).plain if _next_content(units, index, 2) else "")
-                    and not _earlier_content(units, index)):
-                # A teaser printed above the headline: one paragraph, then the title, then the body.
-                _dek(state, unit)
+            if state.title is None and not seen_meta and _words(text) <= 60 and _teaser(units, index):
+                _dek(state, unit)  # a teaser printed above the headline
             else:
                 return index
         elif kind is None and seen_byline:
@@ -550,6 +547,13 @@ def _next_content(units: list[Unit], index: int, step: int) -> Unit | None:
         if found == step:
             return unit
     return None
+
+
+def _teaser(units: list[Unit], index: int) -> bool:
+    """The article's first paragraph, then a headline-like line, then prose: a teaser above the title."""
+    headline, lead = _next_content(units, index, 1), _next_content(units, index, 2)
+    return (headline is not None and lead is not None and _title_like(headline.plain)
+            and _is_prose(lead.plain) and not _earlier_content(units, index))
 
 
 def _byline_follows(units: list[Unit], index: int) -> bool:
@@ -696,7 +700,8 @@ def _body(state: State, units: list[Unit], start: int) -> None:
             end_zone = True
             continue
         if kind == "notes-label" and late:
-            state.add_back("links" if not (unit.first.match and (unit.first.match.group("rest") or "").strip()) else "note", unit)
+            rest = (unit.first.match.group("rest") or "").strip() if unit.first.match else ""
+            state.add_back("note" if rest else "links", unit)
             in_back, end_zone = "links", True
             continue
         if kind == "url-line" and (end_zone or in_back):
@@ -1046,7 +1051,7 @@ def _deduplicate(state: State) -> None:
         kept = []
         for unit in kind_units[1]:
             key = _NON_WORD.sub(" ", unit.plain).strip().lower()
-            if _words(key) >= 5 and (key in body_seen or key in seen and back_first.get(key) != unit.numbers[0]):
+            if _words(key) >= 5 and (key in body_seen or (key in seen and back_first.get(key) != unit.numbers[0])):
                 state.remove(unit, "duplicate")
             else:
                 kept.append(unit)
@@ -1211,16 +1216,16 @@ def _is_article_url(url: str) -> bool:
 
 
 def _spans(roles: dict[int, str], lines: list[Line | None]) -> tuple[LineSpan, ...]:
+    """Runs of lines with one role; blank lines between two lines of a role do not break the run."""
     spans: list[LineSpan] = []
     for line in lines:
         if line is None:
             continue
         role = roles.get(line.number, "body")
-        if spans and spans[-1].role == role and spans[-1].end_line == line.number - 1:
-            spans[-1] = LineSpan(start_line=spans[-1].start_line, end_line=line.number, role=role)
-        elif spans and spans[-1].role == role and all(
-                lines[n - 1] is None for n in range(spans[-1].end_line + 1, line.number)):
-            spans[-1] = LineSpan(start_line=spans[-1].start_line, end_line=line.number, role=role)
+        last = spans[-1] if spans else None
+        if last is not None and last.role == role and all(
+                lines[n - 1] is None for n in range(last.end_line + 1, line.number)):
+            spans[-1] = LineSpan(start_line=last.start_line, end_line=line.number, role=role)
         else:
             spans.append(LineSpan(start_line=line.number, end_line=line.number, role=role))
     return tuple(spans)
