@@ -111,7 +111,7 @@ def without(outlet: str) -> Iterator[int]:
         combined_tables = (("BOILERPLATE", "BOILERPLATE_ANY"), ("SOURCES", "SOURCES_ANY"), ("NOTICES", "NOTICES_ANY"))
         for table, combined in combined_tables:
             rows = getattr(P, table)
-            setattr(P, combined, P.combine(rows) if rows else NEVER)
+            setattr(P, combined, P.combine(rows))
         _rebuild_checks()
         yield off
     finally:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from citekit import __version__
 from citekit.model import (
@@ -124,7 +125,7 @@ def _classify(number: int, raw: str) -> Line:
         if match:
             line.kind, line.rule, line.match = kind, kind, match
             return line
-    if keyed and len(plain) <= 2 * SHORT_LINE and P.SOURCES_ANY.search(plain):
+    if keyed and len(plain) <= 2 * SHORT_LINE and P.SOURCES_ANY.hits(plain):
         for rule in P.SOURCES:
             match = rule.pattern.match(plain)
             if match:
@@ -137,14 +138,17 @@ def _classify(number: int, raw: str) -> Line:
                 line.kind, line.rule, line.match = "byline", rule.name, match
                 return line
     if keyed:
-        if P.COPYRIGHT.search(plain) or P.REPUBLISHED.match(plain) or P.LICENSE.search(plain):
+        if (P.gate(lowered, "copyright") and P.COPYRIGHT.search(plain)
+                or P.gate(lowered, "republished") and P.REPUBLISHED.match(plain)
+                or P.gate(lowered, "license") and P.LICENSE.search(plain)):
             line.kind, line.rule = "rights", "rights"
             return line
-        notice = P.first_rule(P.NOTICES, P.NOTICES_ANY, plain)
+        notice = P.first_rule(P.NOTICES, P.NOTICES_ANY, plain) if P.gate(lowered, "notices") else None
         if notice is not None:
             line.kind, line.rule = "notice", notice.name
             return line
-        if P.REFERENCE_LINE.match(plain) or len(P.CITATION_MARKS.findall(plain)) >= 2:
+        if P.gate(lowered, "reference") and (
+                P.REFERENCE_LINE.match(plain) or len(P.CITATION_MARKS.findall(plain)) >= 2):
             line.kind, line.rule = "reference", "reference"
             return line
     if not short:
@@ -202,12 +206,14 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+@lru_cache(maxsize=4096)
 def _is_prose(text: str) -> bool:
     words = _words(text)
     return words >= PROSE_MIN_WORDS or (words >= 10 and bool(P.PROSE_WORDS.search(text))
                                         and bool(re.search(r"[.…]$", text)))
 
 
+@lru_cache(maxsize=4096)
 def _title_like(text: str) -> bool:
     words = _words(text)
     if not 2 <= words <= TITLE_MAX_WORDS or P.URL.search(text):
@@ -1093,6 +1099,10 @@ def _language(text: str) -> str | None:
 
 def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = None) -> Document:
     """Normalise article text (already decoded) into a Document. Never raises on text."""
+    # The shape tests are memoised within one document only (the header scan asks about the same
+    # units again and again); clearing them keeps repeated inputs from timing faster than new ones.
+    for memo in (_is_prose, _title_like, parse_date, find_date):
+        memo.cache_clear()
     text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.removeprefix("\ufeff")
     raw_lines = text.split("\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 # Spanish (and a few Portuguese/French) month names, so that dateutil, which reads English, can
 # parse the Spanish reposts in the corpus ("08 Enero 2017", "13 de enero de 2017").
@@ -30,6 +31,7 @@ _MONTH_WORD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)
 def parse_date(text: str) -> str | None:
     """ISO 8601 (possibly partial) for a printed date, or None when ``text`` is not one."""
     from dateutil import parser
@@ -54,6 +56,7 @@ def parse_date(text: str) -> str | None:
     return f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
 
 
+@lru_cache(maxsize=8192)
 def find_date(text: str) -> tuple[str, str] | None:
     """The first date inside a longer line ("Global Research, January 29, 2017").
 

@@ -25,21 +25,53 @@ def _rules(*rows: tuple[str, str], flags: int = _I) -> tuple[Rule, ...]:
     return tuple(Rule(name, re.compile(pattern, flags)) for name, pattern in rows)
 
 
-def first_rule(rules: tuple[Rule, ...], combined: re.Pattern[str], text: str) -> Rule | None:
-    """The first row of ``rules`` that matches ``text``; ``combined`` (all rows in one
-    alternation) answers the common "none of them" in one pass."""
-    if not combined.search(text):
+@dataclass(frozen=True, slots=True)
+class Combined:
+    """All rows of a table in two regexes: the ``^``-anchored rows (tried at the start only) and
+    the floating ones (searched through the line). "None of them" costs two passes, not one a row."""
+
+    anchored: re.Pattern[str]
+    floating: re.Pattern[str]
+
+    def hits(self, text: str) -> bool:
+        return bool(self.anchored.match(text) or self.floating.search(text))
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+def combine(rules: tuple[Rule, ...]) -> Combined:
+    """The table's rows joined (named groups renamed away) into a :class:`Combined`."""
+    def join(patterns: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), _I) if patterns else _NEVER
+
+    bodies = [re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern) for rule in rules]
+    anchored = [b for b in bodies if b.startswith("^") and "|" not in _top_level(b)]
+    floating = [b for b in bodies if b not in anchored]
+    return Combined(anchored=join(anchored), floating=join(floating))
+
+
+def _top_level(pattern: str) -> str:
+    """``pattern`` with its parenthesised groups removed, to see top-level alternation."""
+    depth, out = 0, []
+    for char in pattern:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+def first_rule(rules: tuple[Rule, ...], combined: Combined, text: str) -> Rule | None:
+    """The first row of ``rules`` that matches ``text``; ``combined`` answers "none" cheaply."""
+    if not combined.hits(text):
         return None
     for rule in rules:
         if rule.pattern.search(text):
             return rule
     return None
-
-
-def combine(rules: tuple[Rule, ...]) -> re.Pattern[str]:
-    """One regex matching wherever any row matches (groups renamed away)."""
-    bodies = [re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern) for rule in rules]
-    return re.compile("|".join(f"(?:{body})" for body in bodies), _I)
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,6 +259,23 @@ CAPTION = re.compile(r"^(\((screenshot|photo|image|video|credit|getty|afp|reuter
 TRIGGER_WORDS = frozenset(["facebook", "twitter", "telegram", "instagram", "share", "comment", "comments", "commenting", "readers", "link", "become", "support", "donate", "donation", "subscribe", "sign", "newsletter", "headline", "advertisement", "advertisements", "advertising", "sponsored", "articles", "read", "continue", "click", "regresar", "volver", "back", "version", "versión", "previously", "related", "original", "originally", "appeared", "contributed", "source", "published", "copyright", "reserved", "republished", "permission", "licensed", "license", "licence", "creative", "commons", "domain", "gnu", "cc", "disclaimer", "responsible", "responsibility", "views", "fair", "copyrighted", "inquiries", "contact", "publication", "et", "doi", "accessed", "screenshot", "photo", "image", "video", "credit", "getty", "afp", "reuters", "editor", "ed", "acknowledge", "acknowledges", "acknowledgement", "acknowledgements", "acknowledgment"])
 TRIGGER_SYMBOLS: tuple[str, ...] = ("©", "(c)")
 _WORD = re.compile(r"[a-záéíóúñ]+")
+
+
+# Per-table gates: the substrings without which a table's (slow, case-insensitive) regexes
+# cannot match. A line that passes ``has_trigger`` still skips the tables it cannot match.
+GATES: dict[str, tuple[str, ...]] = {
+    "copyright": ("copyright", "©", "(c)", "rights reserved"),
+    "republished": ("permission",),
+    "license": ("licen", "creative commons", "cc by", "cc-by", "public domain", "gnu"),
+    "notices": ("disclaim", "responsib", "views expressed", "permission", "fair use", "copyrighted",
+                "inquir", "contact", "for publication"),
+    "reference": ("see ", "et al", "doi:", "accessed", ";"),
+}
+
+
+def gate(lowered: str, table: str) -> bool:
+    """True when ``lowered`` holds a substring the table's rows need."""
+    return any(key in lowered for key in GATES[table])
 
 
 def has_trigger(lowered: str) -> bool:
