@@ -138,9 +138,9 @@ def _classify(number: int, raw: str) -> Line:
                 line.kind, line.rule, line.match = "byline", rule.name, match
                 return line
     if keyed:
-        if (P.gate(lowered, "copyright") and P.COPYRIGHT.search(plain)
-                or P.gate(lowered, "republished") and P.REPUBLISHED.match(plain)
-                or P.gate(lowered, "license") and P.LICENSE.search(plain)):
+        if ((P.gate(lowered, "copyright") and P.COPYRIGHT.search(plain))
+                or (P.gate(lowered, "republished") and P.REPUBLISHED.match(plain))
+                or (P.gate(lowered, "license") and P.LICENSE.search(plain))):
             line.kind, line.rule = "rights", "rights"
             return line
         notice = P.first_rule(P.NOTICES, P.NOTICES_ANY, plain) if P.gate(lowered, "notices") else None
