@@ -55,8 +55,12 @@ def test_seed_body_back_and_removed(seed_doc: Document) -> None:
     assert "Facebook" in reasons["social-prompt"]
     assert "Become a Member" in reasons["membership"]
     assert reasons["navigation"].startswith("Articles by:")
-    # The bio under "About the author:" repeats the one after the article: one copy is kept.
-    assert "duplicate" in reasons and reasons["duplicate"].startswith("Stephen Lendman lives in Chicago.")
+    # The author box under "About the author:" repeats the bio after the article: one copy is kept,
+    # the box (label, bio, links) is removed as a duplicate with its text.
+    duplicates = [r["text"] for r in data["removed"] if r["reason"] == "duplicate"]
+    assert duplicates[0] == "About the author:"
+    assert duplicates[1].startswith("Stephen Lendman lives in Chicago.")
+    assert "It airs three times weekly" in duplicates[2]
     assert sum(1 for item in data["back"] if item["kind"] == "bio" and "lives in Chicago" in item["text"]) == 1
 
 

@@ -354,9 +354,10 @@ class State:
         self.removed.append(Removed(start_line=unit.numbers[0], end_line=unit.numbers[-1],
                                     text="\n".join(line.raw for line in unit.lines), reason=reason))
 
-    def add_back(self, kind: str, unit: Unit) -> None:
+    def add_back(self, kind: str, unit: Unit, *, new_item: bool = False) -> None:
+        """Back matter; consecutive units of one kind form one item unless ``new_item``."""
         self.own(unit, "back")
-        if self.back and self.back[-1][0] == kind and kind != "bio":
+        if self.back and self.back[-1][0] == kind and not new_item:
             self.back[-1][1].append(unit)
         else:
             self.back.append((kind, [unit]))
@@ -655,6 +656,7 @@ def _body(state: State, units: list[Unit], start: int) -> None:
     end_zone = False
     in_back: str | None = None  # "note", "links" or "bio" while a labelled back section runs
     last_bio_name: str | None = None
+    pending_label: Unit | None = None  # "About the author:", printed above the bio it introduces
     roundup = _roundup(units)
     for index in range(start, total):
         unit = units[index]
@@ -695,6 +697,7 @@ def _body(state: State, units: list[Unit], start: int) -> None:
                 state.add_author(name, unit.numbers, "about-author-label", weak=True)
                 last_bio_name = name
             state.own(unit, "back")
+            pending_label = unit
             in_back, end_zone = "bio", True
             continue
         if kind in ("caption", "translation"):
@@ -711,31 +714,40 @@ def _body(state: State, units: list[Unit], start: int) -> None:
             in_back, end_zone = "links", True
             continue
         if kind == "url-line" and (end_zone or in_back):
-            state.add_back("links", unit)
+            state.add_back("bio" if in_back == "bio" else "links", unit)
             continue
         if kind == "separator" and late and index + 1 < total and units[index + 1].kind == "editor-note":
             state.remove(unit, "separator")
             continue
         bio = P.BIO_SENTENCE.match(text) if kind is None else None
         if bio and index > start and _duplicate_bio(state, text):
+            if pending_label is not None:
+                state.remove(pending_label, "duplicate")
+                pending_label = None
             state.remove(unit, "duplicate")
             in_back, end_zone = "bio", True
             continue
         if bio and index > start and (late or bio.group("name").lower() in bylined):
             name = bio.group("name")
             state.add_author(name, unit.numbers, "bio", weak=True)
-            state.add_back("bio", unit)
+            _add_bio(state, unit, pending_label)
+            pending_label = None
             state.bios.append((name, text, unit.numbers))
             last_bio_name, in_back, end_zone = name, "bio", True
             continue
         if in_back == "bio" and kind is None:
-            if _duplicate_bio(state, text):
+            label, pending_label = pending_label, None
+            if _duplicate_bio(state, text) or (state.bios and _mostly_seen(state, text)):
+                if label is not None:
+                    state.remove(label, "duplicate")
                 state.remove(unit, "duplicate")
             elif not state.bios:
                 # The paragraph under "About the author" / "About X" is the bio.
                 state.bios.append((last_bio_name, text, unit.numbers))
-                state.add_back("bio", unit)
+                _add_bio(state, unit, label)
             else:
+                if label is not None:
+                    state.add_back("note", label)
                 state.add_back("bio" if P.BIO_CONTINUATION.match(text) else "note", unit)
             continue
         if in_back in ("note", "links") and kind is None and not _is_prose(text):
@@ -758,6 +770,39 @@ def _body(state: State, units: list[Unit], start: int) -> None:
             continue
         state.body.append((kind or "content", unit))
         state.own(unit, "body")
+    if pending_label is not None:
+        state.add_back("note", pending_label)
+
+
+def _add_bio(state: State, unit: Unit, label: Unit | None) -> None:
+    """A new bio item, under its label ("About the author:") when one was printed."""
+    if label is not None:
+        state.add_back("bio", label, new_item=True)
+        state.add_back("bio", unit)
+    else:
+        state.add_back("bio", unit, new_item=True)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _NON_WORD.sub(" ", text).lower().split()
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def _mostly_seen(state: State, text: str) -> bool:
+    """Most of ``text`` (by three-word runs) was already printed in the bio: the author box again.
+
+    What is new in it stays in ``removed[]`` with the rest of the repeated box.
+    """
+    shingles = _shingles(text)
+    if len(shingles) < 8:
+        return False
+    earlier: set[tuple[str, ...]] = set()
+    for _, units in state.back:
+        for unit in units:
+            earlier |= _shingles(unit.plain)
+    for _, bio, _ in state.bios:
+        earlier |= _shingles(bio)
+    return len(shingles & earlier) > 0.5 * len(shingles)
 
 
 def _duplicate_bio(state: State, text: str) -> bool:

@@ -238,7 +238,7 @@ NOTICE_ORGANISATION = re.compile(
 BIO_SENTENCE = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2}) (?:lives in|is an? |is the |has been |was raised|writes |holds |is author|is a graduate|is editor|is founder|works )")
 # Labels that introduce a bio: "About the author:", "About Anatoly Karlin"
-BIO_LABEL = re.compile(r"^(?:about the authors?:?|about (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})|author bio:?|biography:?)$")
+BIO_LABEL = re.compile(r"^(?:(?i:about the authors?):?|(?i:about) (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})|(?i:author bio|biography):?)$")
 # Lines that continue a bio: "His new book …", "Visit his blog site at …", "Listen to …"
 BIO_CONTINUATION = re.compile(r"^(his|her|their|visit (his|her|their)|listen to|follow (him|her|them)|he can be reached|she can be reached)\b", _I)
 # Editor's notes, before or after the body: "Editor’s Comment: …", "Makow comment: …"
