@@ -269,3 +269,10 @@ def test_any_text_normalises_with_the_invariant(parts: list[str]) -> None:
     clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
     check_invariant(clean, document)
     to_dict(document)  # serialisable
+
+
+def test_seed_document_json_golden(seed_doc: Document, golden) -> None:  # type: ignore[no-untyped-def]
+    """The whole document JSON of the seed, reviewed by hand (pytest --update-golden rewrites it)."""
+    from citekit.serialise import dumps
+
+    golden("seed.citekit.json", dumps(seed_doc).encode("utf-8"))
