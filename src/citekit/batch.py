@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
@@ -135,8 +136,8 @@ class BatchReport:
     formats: tuple[str, ...]
     options: Mapping[str, Mapping[str, Any]]
     """Writer options as used, per format."""
-    inputs: tuple[InputReport, ...]
-    """In input order."""
+    inputs: Sequence[InputReport]
+    """In input order (held compressed: a 10,000-input report stays small in memory)."""
     combined: tuple[OutputRecord, ...] = ()
     """The ``--combine`` files."""
     combined_review: tuple[ReviewItem, ...] = ()
@@ -162,14 +163,24 @@ class BatchReport:
 
     def to_json(self) -> str:
         """JSON with one input per line: readable, greppable, and fast for 10,000 inputs."""
-        head = self.to_dict()
-        inputs = head.pop("inputs")
-        lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "inputs": [']
-        lines.extend(json.dumps(entry, ensure_ascii=False) + "," for entry in inputs)
-        if inputs:
-            lines[-1] = lines[-1][:-1]
-        lines.append("]}")
-        return "\n".join(lines) + "\n"
+        return "".join(self._json_lines())
+
+    def write(self, path: Path) -> None:
+        """Write :meth:`to_json` to ``path`` atomically, streaming (the report is never one string)."""
+        with atomic_file(path) as stream:
+            for line in self._json_lines():
+                stream.write(line.encode("utf-8"))
+
+    def _json_lines(self) -> Iterator[str]:
+        head = {"schema": REPORT_SCHEMA, "citekit_version": self.citekit_version,
+                "formats": list(self.formats), "options": {k: dict(v) for k, v in self.options.items()},
+                "totals": _record_dict(self.totals), "combined": [_record_dict(r) for r in self.combined],
+                "combined_review": [_record_dict(r) for r in self.combined_review]}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "inputs": ['
+        for position, entry in enumerate(self.inputs):
+            yield ",\n" if position else "\n"
+            yield json.dumps(entry_dict(entry), ensure_ascii=False)
+        yield "\n]}\n"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchReport:
@@ -609,7 +620,14 @@ _OPEN_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW",
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a partial file.
+    """Write ``data`` to ``path`` through a temporary file and a rename: never a partial file."""
+    with atomic_file(path) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A stream whose content replaces ``path`` only when the block ends without an exception.
 
     The temporary name is fixed per process (only the calling process writes), which spares the
     random names and extra system calls of ``mkstemp`` on batches of many small files; mode 0o666
@@ -623,7 +641,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         handle = os.open(temporary, _OPEN_FLAGS, 0o666)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -694,22 +712,68 @@ def output_key(input_sha256: str, item: InputItem, accessed: str | None, writer:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def load_previous(out_dir: Path) -> dict[str, InputReport]:
-    """What the previous run recorded per source: its report, then its journal (later lines win)."""
-    previous: dict[str, InputReport] = {}
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        report = BatchReport.from_json((out_dir / REPORT_NAME).read_text(encoding="utf-8"))
-        previous.update((entry.source, entry) for entry in report.inputs)
-    with contextlib.suppress(OSError), (out_dir / JOURNAL_NAME).open(encoding="utf-8") as journal:
-        for line in journal:
-            # A killed run may leave a torn last line: skip what does not parse.
-            with contextlib.suppress(ValueError, KeyError, TypeError):
-                entry = _entry_from_dict(json.loads(line))
-                previous[entry.source] = entry
+def _report_lines(path: Path) -> Iterator[str]:
+    """The input lines of a report written by :meth:`BatchReport.to_json`, streamed."""
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            if line.startswith('{"source"'):
+                yield line.rstrip().removesuffix(",")
+
+
+def load_previous(out_dir: Path) -> dict[str, bytes]:
+    """What the previous run recorded per source (compressed JSON): its report, then its journal.
+
+    Both are read line by line, never whole, so a rerun of a huge batch stays small in memory.
+    """
+    previous: dict[str, bytes] = {}
+    sources = [out_dir / REPORT_NAME, out_dir / JOURNAL_NAME]
+    for path in sources:
+        lines = _report_lines(path) if path.name == REPORT_NAME else _journal_lines(path)
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            for line in lines:
+                # A killed run may leave a torn last line: skip what does not parse.
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    source = json.loads(line)["source"]
+                    previous[str(source)] = zlib.compress(line.encode("utf-8"), 1)
     return previous
 
 
+def _journal_lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as stream:
+        yield from stream
+
+
+def _unpack(packed: bytes) -> InputReport:
+    return _entry_from_dict(json.loads(zlib.decompress(packed)))
+
+
+class CompactEntries(Sequence[InputReport]):
+    """Report entries kept as compressed JSON, unpacked on access (about 1 KB per input)."""
+
+    def __init__(self, packed: Sequence[bytes]) -> None:
+        self._packed = list(packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __getitem__(self, position: Any) -> Any:
+        if isinstance(position, slice):
+            return [_unpack(p) for p in self._packed[position]]
+        return _unpack(self._packed[position])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CompactEntries({len(self)} inputs)"
+
+
 def _up_to_date(out_dir: Path, previous: InputReport | None, planned: Sequence[FormatJob]) -> bool:
+    """True when every planned output exists with the key and size the previous run recorded."""
     if previous is None or previous.status == "failed":
         return False
     recorded = {(o.format, o.path): o for o in previous.outputs}
@@ -846,8 +910,10 @@ class _Run:
     combine: tuple[Writer, ...]
     on_input: ProgressCallback | None
     names: OutputNames
-    previous: dict[str, InputReport]
-    entries: dict[int, InputReport] = field(default_factory=dict)
+    previous: dict[str, bytes]
+    entries: dict[int, bytes] = field(default_factory=dict)
+    """Per input index, its report entry as compressed JSON (10,000 entries must not fill memory)."""
+    statuses: dict[int, Status] = field(default_factory=dict)
     keys: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Per input, the keys of its outputs (for the combined files' key)."""
     skipped: list[int] = field(default_factory=list)
@@ -868,8 +934,10 @@ class _Run:
             FormatJob(writer=w.name, options=self.options[w.name], path=path,
                       key=output_key(input_sha256, item, self.accessed, w.name, self.options[w.name]))
             for w, path in zip(self.writers, paths, strict=True))
-        self.keys[index] = tuple(f.key for f in formats)
-        previous = self.previous.get(item.source)
+        if self.combine:
+            self.keys[index] = tuple(f.key for f in formats)
+        packed = self.previous.pop(item.source, None)
+        previous = _unpack(packed) if packed is not None else None
         if not self.force and _up_to_date(self.out_dir, previous, formats):
             assert previous is not None
             self.skipped.append(index)
@@ -901,9 +969,11 @@ class _Run:
         self.finish(result.index, entry)
 
     def finish(self, index: int, entry: InputReport, *, journal: bool = True) -> None:
-        self.entries[index] = entry
+        line = json.dumps(entry_dict(entry), ensure_ascii=False)
+        self.entries[index] = zlib.compress(line.encode("utf-8"), 1)
+        self.statuses[index] = entry.status
         if journal and self.journal is not None:
-            self.journal.write(json.dumps(entry_dict(entry), ensure_ascii=False) + "\n")
+            self.journal.write(line + "\n")
             self.journal.flush()
         if self.on_input is not None:
             self.on_input(entry)
@@ -1040,7 +1110,7 @@ def convert(
             workers.run(planned(), run.land)
             combined, combined_review = _combine(run, sources, recursive, dataset, workers)
         report = _report(run, resolved, combined, combined_review, time.perf_counter() - started)
-        atomic_write(out / REPORT_NAME, report.to_json().encode("utf-8"))
+        report.write(out / REPORT_NAME)
         (out / JOURNAL_NAME).unlink(missing_ok=True)
         return report
     finally:
@@ -1055,7 +1125,7 @@ def _combine(run: _Run, sources: Sequence[str | Path], recursive: bool, dataset:
     if not run.combine or run.spool is None:
         return (), ()
     previous_combined = _previous_combined(run.out_dir)
-    usable = sorted(i for i, e in run.entries.items() if e.status != "failed")
+    usable = sorted(i for i, status in run.statuses.items() if status != "failed")
     records: list[OutputRecord] = []
     review: list[ReviewItem] = []
     todo: list[tuple[Writer, str, str]] = []
@@ -1116,16 +1186,21 @@ def _size(path: Path) -> int | None:
 
 
 def _previous_combined(out_dir: Path) -> dict[str, OutputRecord]:
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        report = BatchReport.from_json((out_dir / REPORT_NAME).read_text(encoding="utf-8"))
-        return {record.path: record for record in report.combined}
+    """The combined files the previous report lists; read from its first line only."""
+    opening = ', "inputs": ['
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, UnicodeDecodeError), \
+            (out_dir / REPORT_NAME).open(encoding="utf-8") as stream:
+        head = stream.readline().rstrip("\n")
+        if head.endswith(opening):
+            data = json.loads(head[: -len(opening)] + "}")
+            return {record["path"]: OutputRecord(**record) for record in data.get("combined", ())}
     return {}
 
 
 def _report(run: _Run, options: Mapping[str, WriterOptions], combined: tuple[OutputRecord, ...],
             combined_review: tuple[ReviewItem, ...], seconds: float) -> BatchReport:
-    entries = tuple(run.entries[i] for i in sorted(run.entries))
-    counts = {status: sum(1 for e in entries if e.status == status)
+    entries = CompactEntries([run.entries[i] for i in sorted(run.entries)])
+    counts = {status: sum(1 for s in run.statuses.values() if s == status)
               for status in ("converted", "failed", "skipped")}
     totals = Totals(inputs=len(entries), converted=counts["converted"], failed=counts["failed"],
                     skipped=counts["skipped"], outputs=run.written, seconds=round(seconds, 3))

@@ -225,7 +225,11 @@ def _permissions(article: Element, ctx: Context) -> str | None:
     statement = clean_line(rights.statement or "")
     if statement:
         sub(permissions, "copyright-statement", statement)
+    holders = [clean_line(h) for h in rights.holders if clean_line(h)]
     year = copyright_year(ctx.document)
+    if year is not None and year.supplied and not (statement or holders):
+        # The claim it would date is nothing but characters XML cannot hold.
+        year = None
     if year is not None and not 1000 <= year.value <= 9999:
         ctx.note("rights.year", f"copyright year {year.value} is not a 4-digit year: left out")
         year = None
@@ -235,7 +239,6 @@ def _permissions(article: Element, ctx: Context) -> str | None:
             ctx.diagnostics.append(Diagnostic(
                 field="rights.year", supplied=True,
                 message=f"no printed copyright year: copyright-year {year.value} supplied ({year.rule})"))
-    holders = [clean_line(h) for h in rights.holders if clean_line(h)]
     if holders:
         # One element for all holders: the JATS4R schematron applies lower-case() to
         # permissions/copyright-holder and stops with XPTY0004 when there are several.
