@@ -72,8 +72,31 @@ def _jats4r() -> tuple[Any, Any]:
         require_tool("saxonche", found=False)
         raise
     processor = PySaxonProcessor(license=False)
-    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(JATS4R_XSL))
+    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(_patched_jats4r()))
     return processor, stylesheet
+
+
+# JATS4R 0.0.16's permissions-warnings.sch applies lower-case() to permissions/copyright-holder,
+# a sequence when an article has several holders (as JATS allows and the seed has): Saxon then
+# stops with XPTY0004 and no report is produced. The check is patched in a temporary copy (the
+# shipped files stay unmodified) to its evident intent: every holder appears in the statement.
+_HOLDER_TEST = "not(contains(lower-case(.), lower-case(parent::permissions/copyright-holder)))"
+_HOLDER_FIX = ("(some $holder in parent::permissions/copyright-holder "
+               "satisfies not(contains(lower-case(.), lower-case($holder))))")
+
+
+@cache
+def _patched_jats4r() -> Path:
+    import shutil
+    import tempfile
+
+    directory = Path(tempfile.mkdtemp(prefix="citekit-jats4r-"))
+    text = JATS4R_XSL.read_text(encoding="utf-8")
+    assert _HOLDER_TEST in text, "JATS4R changed: review the copyright-holder patch"
+    (directory / JATS4R_XSL.name).write_text(text.replace(_HOLDER_TEST, _HOLDER_FIX), encoding="utf-8")
+    for lookup in JATS4R_XSL.parent.glob("*.xml"):  # countries.xml etc. are read next to the XSL
+        shutil.copy(lookup, directory / lookup.name)
+    return directory / JATS4R_XSL.name
 
 
 def jats4r_messages(data: bytes) -> list[Message]:

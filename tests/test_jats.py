@@ -282,12 +282,12 @@ def test_seed_permissions(seed_root: object) -> None:
     assert texts(seed_root, permissions + "copyright-statement") == [
         "Copyright © Stephen Lendman, Global Research, 2017"]
     assert texts(seed_root, permissions + "copyright-year") == ["2017"]
-    assert texts(seed_root, permissions + "copyright-holder") == ["Stephen Lendman, Global Research"]
+    # One copyright-holder per holder (JATS4R's own check is patched in tests/jats_support.py to
+    # accept several; unpatched it crashes on them).
+    assert texts(seed_root, permissions + "copyright-holder") == ["Stephen Lendman", "Global Research"]
     licence = " ".join(texts(seed_root, permissions + "license/license-p"))
     assert "grants permission to cross-post" in licence
     assert '"fair use"' in licence or "“fair use”" in licence
-    holders = texts(seed_root, "//custom-meta[@specific-use='copyright-holder']/meta-value")
-    assert holders == ["Stephen Lendman", "Global Research"]
 
 
 def test_seed_source_notices_and_keywords(seed_root: object) -> None:

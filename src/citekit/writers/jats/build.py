@@ -239,10 +239,9 @@ def _permissions(article: Element, ctx: Context) -> str | None:
             ctx.diagnostics.append(Diagnostic(
                 field="rights.year", supplied=True,
                 message=f"no printed copyright year: copyright-year {year.value} supplied ({year.rule})"))
-    if holders:
-        # One element for all holders: the JATS4R schematron applies lower-case() to
-        # permissions/copyright-holder and stops with XPTY0004 when there are several.
-        sub(permissions, "copyright-holder", ", ".join(holders))
+    for holder in holders:
+        # One element per holder, as JATS asks ("Stephen Lendman", "Global Research").
+        sub(permissions, "copyright-holder", holder)
 
     license_url = (rights.license_url or "").strip() if is_absolute(rights.license_url) else None
     if rights.license_url and not license_url:
@@ -283,15 +282,12 @@ def _keywords(article: Element, ctx: Context) -> None:
 
 
 def _custom_meta(article: Element, supplied: list[tuple[str, str]], ctx: Context) -> None:
-    """Values not printed in the article (supplied here or by the normaliser), each of several
-    copyright holders (permissions holds them in one element), and the access date."""
+    """Values not printed in the article (supplied here or by the normaliser), a date that is
+    not ISO as printed, and the access date."""
     entries: list[tuple[str, str, str]] = [
         ("supplied", name, f"not printed in the article; supplied by rule {rule}") for name, rule in supplied]
     entries += [("supplied", source.field, f"not printed in the article; supplied by rule {source.rule}")
                 for source in ctx.document.provenance.fields if source.supplied]
-    holders = [clean_line(h) for h in ctx.document.rights.holders if clean_line(h)]
-    if len(holders) > 1:
-        entries += [("copyright-holder", "copyright-holder", holder) for holder in holders]
     date = clean_line(ctx.document.metadata.date or "")
     if date and not _is_iso_date(date):
         entries.append(("date", "printed-date", date))
