@@ -163,7 +163,9 @@ def option_flags(writer: Writer) -> dict[str, tuple[str, str]]:
     return flags
 
 
-def write_bytes(document: Document, writer: Writer, options: WriterOptions | None = None) -> tuple[bytes, tuple[Diagnostic, ...]]:
+def write_bytes(
+    document: Document, writer: Writer, options: WriterOptions | None = None
+) -> tuple[bytes, tuple[Diagnostic, ...]]:
     """Run ``writer`` on ``document`` in memory."""
     buffer = io.BytesIO()
     diagnostics = writer.write(document, buffer, options if options is not None else writer.options_type())
