@@ -59,9 +59,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    import citekit.cite  # noqa: F401  (loads the module; `citekit.cite` itself is the API function)
+    import citekit.citations as module
 
-    module = sys.modules["citekit.cite"]
     calls = 0
     real_run = subprocess.run
 

@@ -19,10 +19,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# Imported here, not wrapped lazily: the first import of the submodule citekit.cite would replace a
-# wrapper function called ``cite`` on this package with the module itself.
-from citekit.cite import cite
-
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
@@ -89,6 +85,25 @@ def convert(
     return batch.convert(inputs, to, out_dir, jobs, executor, recursive=recursive, force=force,
                          combine=combine, options=options, overrides=overrides, accessed=accessed,
                          metadata=metadata, dataset=dataset, on_input=on_input)
+
+
+def cite(
+    documents: Document | Sequence[Document],
+    style: str = "apa",
+    markup: str = "text",
+    *,
+    locale: str | None = None,
+    in_text: bool = False,
+) -> str:
+    """The formatted bibliography of ``documents`` in a CSL ``style`` (pandoc's citeproc, one run).
+
+    ``style`` is a short name (``mla``), a style id (``apa``) or a path to a ``.csl`` file;
+    ``markup`` is ``text``, ``html`` or ``markdown``; ``in_text`` gives each document's in-text
+    citation instead (the first full note for note styles). See :mod:`citekit.citations`.
+    """
+    from citekit.citations import cite as format_bibliography
+
+    return format_bibliography(documents, style, markup, locale=locale, in_text=in_text)  # type: ignore[arg-type]
 
 
 def __getattr__(name: str) -> Any:

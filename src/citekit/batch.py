@@ -676,15 +676,24 @@ class OutputNames:
             counter += 1
 
 
-def resolve_inside(out_dir: Path, relative: str) -> Path:
-    """``out_dir / relative``, refusing anything that would land outside ``out_dir``."""
+def resolve_inside(out_dir: Path, relative: str, verified: set[str] | None = None) -> Path:
+    """``out_dir / relative``, refusing anything that would land outside ``out_dir``.
+
+    ``verified`` remembers directories already checked, so a batch resolves symbolic links once
+    per output directory rather than once per file.
+    """
     parts = relative.split("/")
     if any(p in {"", ".", ".."} or "\\" in p or "\x00" in p for p in parts) or Path(relative).is_absolute():
         raise InputError(f"refusing output path {relative!r}")
     target = out_dir.joinpath(*parts)
+    directory = "/".join(parts[:-1])
+    if verified is not None and directory in verified:
+        return target
     root = os.path.realpath(out_dir)
     if os.path.commonpath([root, os.path.realpath(target.parent)]) != root:
         raise InputError(f"refusing output path {relative!r}: it leaves {out_dir}")
+    if verified is not None and target.parent.is_dir():
+        verified.add(directory)
     return target
 
 
@@ -920,6 +929,8 @@ class _Run:
     spool: _DocumentSpool | None = None
     journal: IO[str] | None = None
     written: int = 0
+    verified: set[str] = field(default_factory=set)
+    """Output directories already checked to lie inside OUT."""
 
     def plan(self, index: int, item: InputItem) -> Job | None:
         """The job for ``item``, or None when it is recorded already (unreadable, or up to date)."""
@@ -959,7 +970,7 @@ class _Run:
         if entry.status == "converted":
             try:
                 for record, data in zip(entry.outputs, result.data, strict=True):
-                    atomic_write(resolve_inside(self.out_dir, record.path), data)
+                    atomic_write(resolve_inside(self.out_dir, record.path, self.verified), data)
                     self.written += 1
             except (OSError, CitekitError) as error:
                 entry = dataclasses.replace(entry, status="failed", outputs=(),

