@@ -7,9 +7,7 @@ Heavy modules (lxml, reportlab, the normaliser) are imported inside commands so 
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,19 +44,6 @@ def _output_stem(name: str) -> str:
         if base.lower().endswith(suffix) and len(base) > len(suffix):
             return base[: -len(suffix)]
     return Path(base).stem or base or "document"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _read_input(name: str) -> Any:
@@ -450,6 +435,8 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
         text = (join_in_text(result.in_text, chosen) if in_text
                 else join_bibliography(result.bibliography, chosen))
     if output is not None:
+        from citekit.batch import atomic_write
+
         atomic_write(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
