@@ -912,7 +912,7 @@ def _peel(state: State) -> None:
         state.add_site(wire.group("site"), 2, unit.numbers, "wire-credit")
     state.body[first_index] = (kind, _Rewritten(unit, text))
 
-    credits = [(u, TRAILING.search(u.raw)) for k, u in state.body if k == "content"]
+    credits = [(u, _tail_search(TRAILING, u.raw)) for k, u in state.body if k == "content"]
     if sum(1 for _, c in credits if c) >= 2:
         for credited, credit in credits:
             if credit:
@@ -925,6 +925,13 @@ def _peel(state: State) -> None:
 
 
 TRAILING = P.TRAILING_CREDIT
+TAIL = 240
+"""Closing credits and sources sit in a paragraph's last characters: only those are searched."""
+
+
+def _tail_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern`` (anchored at the end) searched in the last TAIL characters of ``text``."""
+    return pattern.search(text, max(0, len(text) - TAIL))
 
 
 class _Rewritten(Unit):
@@ -973,30 +980,33 @@ def _peel_dataset_head(state: State, unit: Unit, text: str) -> str:
     return text
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?](?=[A-Z])|[.!?]\s+(?=[A-Z])")
+
+
 def _peel_tail(state: State, unit: Unit, text: str) -> str:
-    source = P.TRAILING_SOURCE.search(text)
+    source = _tail_search(P.TRAILING_SOURCE, text)
     if source:
         state.add_site(source.group("site"), 2, unit.numbers, "trailing-source")
         state.source = Candidate(source.group(0).strip(), 2, unit.numbers, "trailing-source",
                                  printed=source.group(0).strip())
         text = text[:source.start()]
-    credit = P.TRAILING_SLASH_CREDIT.search(text)
+    credit = _tail_search(P.TRAILING_SLASH_CREDIT, text)
     if credit:
         for name in _split_names(credit.group("names")):
             state.add_author(name, unit.numbers, "closing-credit", weak=True)
         state.extra_fields.append(FieldSource(field="metadata.authors", lines=unit.numbers,
                                               rule="closing-credit", printed=credit.group("names")))
         text = text[:credit.start()]
-    for match in re.finditer(r"[.!?](?=[A-Z])|[.!?]\s+(?=[A-Z])", text):
+    for match in _SENTENCE_BREAK.finditer(text, len(text) // 2):
         rest = text[match.end():].lstrip()
         bio = P.BIO_SENTENCE.match(rest)
-        if bio and match.end() > 0.5 * len(text):
+        if bio:
             state.add_author(bio.group("name"), unit.numbers, "glued-bio", weak=True)
             state.bios.append((bio.group("name"), rest, unit.numbers))
             state.extra_fields.append(FieldSource(field="back.bio", lines=unit.numbers, rule="glued-bio", printed=rest))
             text = text[:match.end()]
             break
-    credit2 = P.TRAILING_CREDIT.search(text)
+    credit2 = _tail_search(P.TRAILING_CREDIT, text)
     if credit2:
         state.add_author(credit2.group("names"), unit.numbers, "closing-credit", weak=True)
         state.extra_fields.append(FieldSource(field="metadata.authors", lines=unit.numbers,
@@ -1070,27 +1080,37 @@ def _blocks(state: State) -> tuple[Block, ...]:
 _NON_WORD = re.compile(r"\W+")
 
 
+def _key(text: str) -> str:
+    """A paragraph's identity for duplicate detection: lower case, whitespace runs as one space.
+
+    Scrapers repeat text with different line breaks, not different punctuation, and this is a
+    C-speed operation where a regex over every paragraph was not.
+    """
+    return " ".join(text.lower().split())
+
+
 def _deduplicate(state: State) -> None:
     """Text printed twice keeps its first copy; the other is ``removed`` as a duplicate.
 
     Scrapers print a bio twice, or a list both run together and item by item; a paragraph of
     five words or more that repeats one seen before (in body or back matter) is dropped.
     """
-    keys = [_NON_WORD.sub(" ", unit.plain).strip().lower() for _, unit in state.body]
-    seen: set[str] = set()
+    keys = [_key(unit.plain) for _, unit in state.body]
+    back_keys = {id(unit): _key(unit.plain) for _, units in state.back for unit in units}
+    seen = set(back_keys.values())
+    firsts = [unit.lines[0].number for _, unit in state.body]
+    order = sorted(range(len(state.body)), key=firsts.__getitem__)
+    duplicate: set[int] = set()
+    back_first: dict[str, int] = {}
     for _, units in state.back:
         for unit in units:
-            seen.add(_NON_WORD.sub(" ", unit.plain).strip().lower())
-    order = sorted(range(len(state.body)), key=lambda i: state.body[i][1].numbers[0])
-    duplicate: set[int] = set()
-    back_first = {_NON_WORD.sub(" ", unit.plain).strip().lower(): unit.numbers[0]
-                  for _, units in state.back for unit in units}
+            back_first.setdefault(back_keys[id(unit)], unit.lines[0].number)
     body_seen: set[str] = set()
     for position in order:
         key = keys[position]
         if not key or _words(key) < 5:
             continue
-        earlier_back = key in back_first and back_first[key] < state.body[position][1].numbers[0]
+        earlier_back = key in back_first and back_first[key] < firsts[position]
         if key in body_seen or earlier_back or _joins_following(key, keys, position):
             duplicate.add(position)
         body_seen.add(key)
@@ -1101,8 +1121,9 @@ def _deduplicate(state: State) -> None:
     for kind_units in state.back:
         kept = []
         for unit in kind_units[1]:
-            key = _NON_WORD.sub(" ", unit.plain).strip().lower()
-            if _words(key) >= 5 and (key in body_seen or (key in seen and back_first.get(key) != unit.numbers[0])):
+            key = back_keys[id(unit)]
+            repeated = key in seen and back_first.get(key) != unit.lines[0].number
+            if _words(key) >= 5 and (key in body_seen or repeated):
                 state.remove(unit, "duplicate")
             else:
                 kept.append(unit)
