@@ -30,7 +30,7 @@ from citekit.model import (
     Strong,
     plain_inlines,
 )
-from citekit.writers import Diagnostic
+from citekit.writers import Diagnostic, _xml
 from citekit.writers.epub.text import (
     Labels,
     absolute_http,
@@ -123,15 +123,8 @@ def sub(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
 
 
 def append_text(parent: etree._Element, text: str) -> None:
-    """Add ``text`` after whatever ``parent`` already holds."""
-    text = clean(text)
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
+    """Add ``text`` (cleaned for XHTML) after whatever ``parent`` already holds."""
+    _xml.append_text(parent, clean(text))
 
 
 def new_page(ctx: Context, title: str, body_type: str | None = None) -> tuple[etree._Element, etree._Element]:

@@ -6,6 +6,8 @@ import re
 
 from lxml import etree
 
+from citekit.writers import _xml
+
 XLINK = "http://www.w3.org/1999/xlink"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
 MML = "http://www.w3.org/1998/Math/MathML"
@@ -59,15 +61,8 @@ def sub(parent: Element, tag: str, text: str | None = None, attrib: dict[str, st
 
 
 def append_text(parent: Element, text: str) -> None:
-    """Add ``text`` at the end of ``parent``'s mixed content."""
-    text = clean(text)
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
+    """Add ``text`` (cleaned for XML 1.0) at the end of ``parent``'s mixed content."""
+    _xml.append_text(parent, clean(text))
 
 
 def has_content(element: Element) -> bool:
