@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from citekit.errors import InputError
 from citekit.model import Document
+import citekit.normalise as N
+from citekit.normalise import inlines as I
 from citekit.normalise import normalise_text
 from citekit.normalise import patterns as P
 from citekit.normalise.dates import parse_date
@@ -190,6 +192,9 @@ def test_invalid_utf16_names_the_line() -> None:
     ("January 29, 2017", "2017-01-29"), ("29 Jan 2017", "2017-01-29"), ("2017-01-29", "2017-01-29"),
     ("08 Enero 2017", "2017-01-08"), ("13 de enero de 2017", "2017-01-13"), ("Febrero 19, 2013", "2013-02-19"),
     ("May 2017", "2017-05"), ("2017", "2017"), ("Saturday", None), ("the 5th of May", None),
+    # Parts equal to the first default date (1904-02-03) need the second parse to be told apart.
+    ("February 2017", "2017-02"), ("February 3, 2017", "2017-02-03"), ("March 3, 2017", "2017-03-03"),
+    ("February 1904", "1904-02"), ("3 May 1904", "1904-05-03"),
 ])
 def test_dates_keep_only_the_printed_parts(printed: str, iso: str | None) -> None:
     """dateutil fills missing parts from a default; citekit never lets today leak in."""
@@ -226,23 +231,25 @@ def test_markdown_remnants_become_inlines() -> None:
     assert {i["type"] for i in inlines} >= {"emph", "strong", "link", "str"}
 
 
+_ROW_EXAMPLES = [
+    "Comment on Global Research Articles on our Facebook page", "LIKE and SHARE this article",
+    "% of readers think this story is Fact. Add your two cents.", "Facebook Link: http://on.fb.me/x",
+    "Become a Member of Global Research", "Subscribe to Canada Free Press for FREE",
+    "Headline: Bitcoin Searches Exceed Trump!", "Advertisements", "Articles by: Stephen Lendman",
+    "Read More @ Example.com", "Regresar a El Imperio", "Spanish version", "Previously, on this case, at X.com:",
+    "10 Comments »", "Please adhere to our commenting policy to avoid being banned.",
+    "The original source of this article is Global Research", "Source: https://example.org/a",
+    "The post X appeared first on Y.", "This article has been contributed by SHTF Plan. Visit us.",
+    "Copyright © 2017 X", "(c) 2016 Alan Price", "All rights reserved.", "Republished with permission.",
+    "Licensed under a Creative Commons licence.", "Disclaimer: the views are the author's own.",
+    "For media inquiries: press@example.org", "See Prosecutors proceed, TakingInIssues.com, 2018.",
+    "Photo Credit: www.example.com", "Editor’s Comment: this matters.", "The authors acknowledge partners.",
+]
+
+
 def test_table_rows_hold_a_trigger_word() -> None:
     """The trigger-word prefilter must never hide a row: each example line still matches."""
-    examples = [
-        "Comment on Global Research Articles on our Facebook page", "LIKE and SHARE this article",
-        "% of readers think this story is Fact. Add your two cents.", "Facebook Link: http://on.fb.me/x",
-        "Become a Member of Global Research", "Subscribe to Canada Free Press for FREE",
-        "Headline: Bitcoin Searches Exceed Trump!", "Advertisements", "Articles by: Stephen Lendman",
-        "Read More @ Example.com", "Regresar a El Imperio", "Spanish version", "Previously, on this case, at X.com:",
-        "10 Comments »", "Please adhere to our commenting policy to avoid being banned.",
-        "The original source of this article is Global Research", "Source: https://example.org/a",
-        "The post X appeared first on Y.", "This article has been contributed by SHTF Plan. Visit us.",
-        "Copyright © 2017 X", "(c) 2016 Alan Price", "All rights reserved.", "Republished with permission.",
-        "Licensed under a Creative Commons licence.", "Disclaimer: the views are the author's own.",
-        "For media inquiries: press@example.org", "See Prosecutors proceed, TakingInIssues.com, 2018.",
-        "Photo Credit: www.example.com", "Editor’s Comment: this matters.", "The authors acknowledge partners.",
-    ]
-    for example in examples:
+    for example in _ROW_EXAMPLES:
         assert P.has_trigger(example.lower()), example
 
 
@@ -269,6 +276,84 @@ def test_any_text_normalises_with_the_invariant(parts: list[str]) -> None:
     clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
     check_invariant(clean, document)
     to_dict(document)  # serialisable
+
+
+# --------------------------------------------------------------------------------------------
+# Prefilters: the cheap tests that let most lines and paragraphs skip the tables' regexes (trigger
+# words, per-table gates, the one-regex shape test, the markup marks, the single-space key) must
+# never change an answer. Each is checked against the same code with the prefilter switched off.
+
+
+def _lines_to_classify() -> list[str]:
+    lines = [line for path in corpus_files() for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    return lines + _ROW_EXAMPLES + [fragment for fragment in _FRAGMENTS if fragment.strip()]
+
+
+def _kinds(lines: list[str]) -> list[tuple[str | None, str]]:
+    return [(line.kind, line.rule) for line in (N._classify(1, raw) for raw in lines)]
+
+
+def _without_line_prefilters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(P, "has_trigger", lambda lowered: True)
+    monkeypatch.setattr(P, "gate", lambda lowered, table: True)
+    monkeypatch.setattr(N, "_may_have_shape", lambda plain: True)
+
+
+def test_line_prefilters_never_change_a_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _lines_to_classify()
+    fast = _kinds(lines)
+    _without_line_prefilters(monkeypatch)
+    assert _kinds(lines) == fast
+    # The lines exercise every table and shape the prefilters stand in front of.
+    assert {kind for kind, _ in fast} >= {
+        "removed", "source", "rights", "notice", "reference", "caption", "editor-note", "acknowledgement",
+        "byline", "byline-alone", "keywords", "bio-label", "notes-label", "url-line", "separator", "bullet",
+        "date", "site", "site-alone", "site-and-date", "site-name", "site-paren", "translation"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS + _ROW_EXAMPLES), st.text(max_size=60)), min_size=1, max_size=4))
+def test_line_prefilters_never_change_a_kind_generated(parts: list[str]) -> None:
+    line = " ".join(parts).replace("\n", " ")
+    if not line.strip():
+        return
+    fast = _kinds([line])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _without_line_prefilters(monkeypatch)
+        assert _kinds([line]) == fast
+
+
+_MARKUP_PIECES = ["[a](https://x.org/a)", "[b](#)", "<https://x.org/c>", "<mailto:m@x.org>", "https://x.org/d.",
+                  "m@x.org", "`code`", "**strong**", "*em*", "_em_", "snake_case_word", "a*b", " ", "word", "2*3"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_MARKUP_PIECES), st.text(alphabet="ab *_`@[]()<>:/.", max_size=12)),
+                max_size=8))
+def test_inline_token_pattern_per_text_matches_the_full_one(parts: list[str]) -> None:
+    """The token regex holds only the kinds whose marks the text holds; it parses as the full one."""
+    text = "".join(parts)
+    fast = I.parse_inlines(text)
+    full = I._token_pattern(frozenset(I._MARKUP_HINTS))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(I, "_token_pattern", lambda marks: full)
+        monkeypatch.setattr(I, "_may_hold_markup", lambda value: True)
+        assert I.parse_inlines(text) == fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aB é\t\xa0\u2009\u3000\x1f\n.Σ")), max_size=30))
+def test_duplicate_key_is_single_spaced_lower_case(text: str) -> None:
+    lowered = text.lower()
+    assert N._key(lowered) == " ".join(lowered.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0129 a_é-,")), max_size=20))
+def test_year_pattern_finds_whole_word_years(text: str) -> None:
+    """YEAR opens with its digits for speed; it finds exactly what \\b(?:19|20)\\d{2}\\b finds."""
+    plain = re.compile(r"\b(?:19|20)\d{2}\b")
+    assert [m.span() for m in P.YEAR.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_seed_document_json_golden(seed_doc: Document, golden) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """Imported once by the batch's fork server (see :func:`citekit.batch.process_pool`).
 
-Loading the language model and the writers' libraries takes seconds; done here, before the server
-forks, every worker process starts with them loaded (and shares their memory copy-on-write).
+Importing the writers' libraries takes about half a second; done here, before the server forks,
+every worker process starts with them loaded (and shares their memory copy-on-write).
 """
 
 from citekit.batch import warm_up

@@ -815,12 +815,13 @@ class _InlineExecutor(Executor):
 
 
 _WARM_UP_TEXT = (b"A Short Headline For Warming Up\n\nBy Jane Doe\n\nJanuary 29, 2017\n\n"
-                 b"This paragraph is plain English text, long enough for the language model to load and "
-                 b"classify it.\n\nCopyright \xc2\xa9 Jane Doe, 2017\n")
+                 b"This paragraph is plain English text, long enough for the language to be told and "
+                 b"for every stage of the normaliser to run.\n\nCopyright \xc2\xa9 Jane Doe, 2017\n")
 
 
 def warm_up() -> None:
-    """Load the normaliser's model and every writer's libraries by converting a small text once."""
+    """Import the normaliser and every writer's libraries (lxml, ReportLab and its fonts, the
+    bibliography and CSL code: about half a second) by converting a small text once."""
     from citekit.writers import available_writers, write_bytes
 
     # Warming is an optimisation: whatever fails here fails again, and is reported, in the real jobs.
@@ -835,7 +836,7 @@ def process_pool(jobs: int | None = None) -> Executor:
     """A process pool of ``jobs`` workers (default: all cores) that is safe to start beside threads.
 
     Workers fork from a fork server that has run :func:`warm_up` once, so they start warm instead
-    of each loading the language model and the writers' libraries. Like any multiprocessing code
+    of each importing the writers' libraries. Like any multiprocessing code
     outside Linux's ``fork``, a script that calls this must guard its entry point with
     ``if __name__ == "__main__":``.
     """

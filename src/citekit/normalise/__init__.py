@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from citekit import __version__
 from citekit.model import (
@@ -49,6 +51,8 @@ from citekit.model import (
 from citekit.normalise import patterns as P
 from citekit.normalise.dates import find_date, parse_date
 from citekit.normalise.inlines import parse_inlines, plain_text
+from citekit.normalise.language import SAMPLES as LANGUAGE_SAMPLES
+from citekit.normalise.language import detect_language
 from citekit.normalise.names import split_name
 
 __all__ = ["normalise_text"]
@@ -68,6 +72,8 @@ class Line:
     number: int
     raw: str
     plain: str
+    lowered: str
+    """``plain`` in lower case (the tables' gates and duplicate detection compare it)."""
     kind: str | None = None
     rule: str = ""
     match: re.Match[str] | None = None
@@ -93,13 +99,29 @@ _LONG_CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("acknowledgement", P.ACKNOWLEDGEMENT),
 )
 
+# Every shape a short line is tested for below, in one regex: most lines of hard-wrapped prose
+# are short, match none of them, and leave after this one cheap test (see ``_may_have_shape``).
+# Left out, because a cheaper test stands for them there: the shapes of one word with no space
+# (bare domains, URLs), and the ones that need a year (a site with a date, and date lines) or a
+# closing "Website".
+_SHORT_SHAPES = P.any_at_start(
+    *(pattern for kind, pattern in _SHORT_CHECKS if kind != "site-and-date"), *(rule.pattern for rule in P.BYLINES),
+    P.NOTES_LABEL, P.SITE_LINE, P.SITE_PAREN, whole=(P.NUMBERED_LINK, P.SEPARATOR))
+
+
+def _may_have_shape(plain: str) -> bool:
+    """False when a short line can match none of the shapes ``_classify`` tests it for."""
+    return (" " not in plain or plain.endswith(P.SITE_NAME_ENDINGS) or _SHORT_SHAPES.match(plain) is not None
+            or P.YEAR.search(plain) is not None)
+
 
 def _classify(number: int, raw: str) -> Line:
     text = raw.strip()
-    plain = plain_text(text).strip() if ("[" in text or "<" in text) else text
-    line = Line(number=number, raw=text, plain=plain)
+    plain = plain_text(text).strip() if "[" in text or "<" in text else text
+    lowered = plain.lower()
+    line = Line(number, text, plain, lowered)
     short = len(plain) <= SHORT_LINE
-    if text.startswith("# ") or text.startswith("## "):
+    if text.startswith(("# ", "## ")):
         line.kind, line.rule = "md-heading", "markdown-heading"
         return line
     if text.startswith("> "):
@@ -111,12 +133,12 @@ def _classify(number: int, raw: str) -> Line:
                 return line
         line.kind, line.rule = "md-quote", "markdown-quote"
         return line
-    lowered = plain.lower()
     # Ordinary prose holds none of the tables' key words: it skips every end-matter regex.
     keyed = P.has_trigger(lowered)
-    if not short and not keyed:
+    if not keyed and (not short or not _may_have_shape(plain)):
         return line
-    boilerplate = P.first_rule(P.BOILERPLATE, P.BOILERPLATE_ANY, plain) if keyed else None
+    boilerplate = P.first_rule(P.BOILERPLATE, P.BOILERPLATE_ANY, plain,
+                               floating=P.gate(lowered, "boilerplate-floating")) if keyed else None
     if boilerplate is not None:
         line.kind, line.rule = "removed", boilerplate.name
         return line
@@ -157,10 +179,10 @@ def _classify(number: int, raw: str) -> Line:
     if match and len(plain.split()) <= 8:
         line.kind, line.rule, line.match = "notes-label", "notes-label", match
         return line
-    if re.fullmatch(r"\[\d+\]\s*\S+", plain) or P.URL.fullmatch(plain) or (P.BARE_DOMAIN.match(plain) and "." in plain):
+    if P.NUMBERED_LINK.fullmatch(plain) or P.URL.fullmatch(plain) or (P.BARE_DOMAIN.match(plain) and "." in plain):
         line.kind, line.rule = "url-line", "url-line"
         return line
-    if re.fullmatch(r"[-—–_*=~ ]{2,}|-|—-", plain) and plain != "-":
+    if P.SEPARATOR.fullmatch(plain) and plain != "-":
         line.kind, line.rule = "separator", "separator"
         return line
     if plain == "-":
@@ -172,7 +194,7 @@ def _classify(number: int, raw: str) -> Line:
             line.kind, line.rule = "date", "date-line"
             return line
     site = P.SITE_LINE.match(plain)
-    if site and len(plain.split()) <= 8 and re.search(r"\bweb\s*site\b|sitio web", plain, re.I):
+    if site and len(plain.split()) <= 8 and _WEBSITE_WORD.search(plain):
         line.kind, line.rule, line.match = "site", "site-line", site
         return line
     if P.SITE_NAME.match(plain):
@@ -184,6 +206,26 @@ def _classify(number: int, raw: str) -> Line:
     return line
 
 
+_WEBSITE_WORD = re.compile(r"\bweb\s*site\b|sitio web", re.IGNORECASE)
+_NAME_PART_END = re.compile(r"\s+[–—|-]\s+|,\s+|:$")
+_NAME_SEPARATORS = re.compile(r"\s*/\s*|\s*,\s*|\s+(?:and|y|&)\s+")
+_LIST_ITEM = re.compile(r"^([-*•]|\d+[.)])\s+")
+"""A list item's marker: "- ", "* ", "• ", "1. ", "2) "."""
+_NUMBERED = re.compile(r"\d+[.)]\s")
+_LATIN_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_CONTROLS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
+"""Control characters other than tab and newline (and carriage return, a line end): they become
+spaces, so no output format chokes on them."""
+_CONTROL = re.compile(f"[{re.escape(_CONTROLS)}]")
+
+
+def _without_controls(text: str) -> str:
+    # Thirty substring tests cost a third of one regex pass, and most texts hold no control character.
+    for control in _CONTROLS:
+        if control in text:
+            return _CONTROL.sub(" ", text)
+    return text
+
 _NAME_WORD = re.compile(
     r"^[A-Z\u00C0-\u024F][\w.'’\u00C0-\u024F-]*$"  # a capitalised word
     r"|^(van|von|de|del|da|di|la|le|al|bin|and|y|e)$"  # particles and joiners
@@ -193,13 +235,13 @@ _NAME_WORD = re.compile(
 
 def _plausible_names(names: str) -> bool:
     """A byline's name part: few words, capitalised (or a lowercase account handle)."""
-    core = re.split(r"\s+[–—|-]\s+|,\s+|:$", names.strip())[0]
+    core = _NAME_PART_END.split(names.strip())[0]
     words = core.replace(",", " ").split()
     if not words or len(words) > 6:
         return False
     if len(words) == 1 and words[0].islower():
         return True
-    return all(_NAME_WORD.match(w) for w in words if not re.match(r"^\d", w)) and words[0][:1].isupper()
+    return all(_NAME_WORD.match(w) for w in words if not w[:1].isdecimal()) and words[0][:1].isupper()
 
 
 def _words(text: str) -> int:
@@ -210,7 +252,7 @@ def _words(text: str) -> int:
 def _is_prose(text: str) -> bool:
     words = _words(text)
     return words >= PROSE_MIN_WORDS or (words >= 10 and bool(P.PROSE_WORDS.search(text))
-                                        and bool(re.search(r"[.…]$", text)))
+                                        and text.endswith((".", "…")))
 
 
 @lru_cache(maxsize=4096)
@@ -218,15 +260,15 @@ def _title_like(text: str) -> bool:
     words = _words(text)
     if not 2 <= words <= TITLE_MAX_WORDS or P.URL.search(text):
         return False
-    if re.search(r"[.:;,]$", text) and not text.endswith("..."):
+    if text.endswith((".", ":", ";", ",")) and not text.endswith("..."):
         return False
-    if re.match(r"^(\d+[.)]|[-*•])\s", text):
+    if _LIST_ITEM.match(text):
         return False
     return text[:1].isupper() or text[:1] in "“\"'‘¿¡(0123456789"
 
 
 def _title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    words = [w for w in _LATIN_WORD.findall(text) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.75
 
 
@@ -234,22 +276,28 @@ def _title_case(text: str) -> bool:
 # Stage 2: units
 
 
-@dataclass(slots=True)
 class Unit:
-    lines: list[Line]
-    kind: str | None = None
+    """A paragraph candidate: consecutive lines, with their texts joined once (the stages below
+    ask for them again and again)."""
 
-    @property
-    def numbers(self) -> tuple[int, ...]:
-        return tuple(line.number for line in self.lines)
+    __slots__ = ("kind", "lines", "lowered", "numbers", "plain", "raw")
+    numbers: tuple[int, ...]
 
-    @property
-    def raw(self) -> str:
-        return " ".join(line.raw for line in self.lines)
-
-    @property
-    def plain(self) -> str:
-        return " ".join(line.plain for line in self.lines)
+    def __init__(self, lines: Sequence[Line], kind: str | None = None, *, rewritten: str | None = None) -> None:
+        self.lines = tuple(lines)
+        self.kind = kind
+        if len(lines) == 1:  # most units: one line, one paragraph
+            only = lines[0]
+            self.numbers, self.raw, self.plain, self.lowered = (only.number,), only.raw, only.plain, only.lowered
+        else:
+            self.numbers = tuple([line.number for line in lines])
+            self.raw = " ".join([line.raw for line in lines])
+            self.plain = " ".join([line.plain for line in lines])
+            self.lowered = " ".join([line.lowered for line in lines])
+        if rewritten is not None:
+            # The text lost a glued prefix or suffix to metadata (stage 5).
+            self.raw, self.plain = rewritten, plain_text(rewritten)
+            self.lowered = self.plain.lower()
 
     @property
     def first(self) -> Line:
@@ -261,8 +309,7 @@ def _units(lines: list[Line | None]) -> list[Unit]:
     nonblank = [line for line in lines if line is not None]
     if not nonblank:
         return []
-    followed_by_blank = sum(
-        1 for i, line in enumerate(lines[:-1]) if line is not None and lines[i + 1] is None)
+    followed_by_blank = sum(1 for line, following in pairwise(lines) if line is not None and following is None)
     blank_separated = followed_by_blank >= 0.4 * max(1, len(nonblank) - 1)
     lengths = sorted(len(line.plain) for line in nonblank if line.kind is None)
     wrap = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
@@ -273,13 +320,14 @@ def _units(lines: list[Line | None]) -> list[Unit]:
 
     def flush() -> None:
         if current:
-            units.append(Unit(lines=list(current)))
+            units.append(Unit(lines=current))
             current.clear()
 
     alone_next = False
     for line in lines:
         if line is None:
-            flush()
+            if current:
+                flush()
             continue
         if alone_next:
             # The line after a lone "by" or "from" is the name: never glued to the text below.
@@ -288,7 +336,8 @@ def _units(lines: list[Line | None]) -> list[Unit]:
             units.append(Unit(lines=[line], kind=line.kind))
             continue
         alone_next = line.kind in ("byline-alone", "site-alone")
-        if line.kind is not None or line.raw.startswith(("- ", "* ", "• ")) or re.match(r"^\d+[.)]\s", line.raw):
+        if line.kind is not None or line.raw.startswith(("- ", "* ", "• ")) \
+                or (line.raw[:1].isdecimal() and _NUMBERED.match(line.raw)):
             flush()
             units.append(Unit(lines=[line], kind=line.kind))
             continue
@@ -297,7 +346,7 @@ def _units(lines: list[Line | None]) -> list[Unit]:
             units.append(Unit(lines=[line]))
             continue
         current.append(line)
-        if hard_wrapped and re.search(r"[.!?\"”…]$", line.plain) and len(line.plain) < 0.8 * wrap:
+        if hard_wrapped and line.plain.endswith((".", "!", "?", '"', "”", "…")) and len(line.plain) < 0.8 * wrap:
             flush()
     flush()
     return units
@@ -377,13 +426,13 @@ class State:
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" ,:;.-–—")
+    name = " ".join(name.split()).strip(" ,:;.-–—")
     name = re.sub(r"^(?:by|por)\s+", "", name, flags=re.I)
     return name
 
 
 def _clean_site(site: str) -> str:
-    site = re.sub(r"\s+", " ", site).strip(" ,:;.-–—()")
+    site = " ".join(site.split()).strip(" ,:;.-–—()")
     site = re.sub(r"\s+(?:web\s*site|for free)$", "", site, flags=re.I)
     site = re.sub(r"^(?:the\s+)(?=[A-Z])", "", site) if site.lower().startswith("the ") and _words(site) > 2 else site
     return site.strip()
@@ -391,7 +440,7 @@ def _clean_site(site: str) -> str:
 
 def _split_names(names: str) -> list[str]:
     """"X and Y", "X, Y and Z", "X/Y / Z" → names."""
-    parts = re.split(r"\s*/\s*|\s*,\s*|\s+(?:and|y|&)\s+", names.strip())
+    parts = _NAME_SEPARATORS.split(names.strip())
     return [p for p in (part.strip() for part in parts) if p]
 
 
@@ -427,7 +476,7 @@ def _handle_byline(state: State, unit: Unit, match: re.Match[str], rule: str) ->
     state.own(unit, "byline")
 
 
-def _header(state: State, units: list[Unit]) -> int:
+def _header(state: State, units: list[Unit], roundup: bool) -> int:
     """Read title, dek, byline, dates, site and keywords; return the index where the body starts."""
     seen_byline = False
     seen_meta = False
@@ -516,7 +565,7 @@ def _header(state: State, units: list[Unit]) -> int:
             if (following is not None and following.kind is None and _title_like(following.plain)
                     and not _title_case(text) and _title_case(following.plain)):
                 _dek(state, unit)  # a sentence-case dek above a Title Case headline
-            elif _roundup(units):
+            elif roundup:
                 return index
             else:
                 state.title = Candidate(text, 0, unit.numbers, "first-headline-line")
@@ -534,7 +583,7 @@ def _header(state: State, units: list[Unit]) -> int:
                 return index
         elif kind is None and seen_byline:
             return index  # after the byline, the first unrecognised unit opens the body
-        elif kind is None and state.title is None and not seen_meta and re.match(r"^(\d+[.)]|[-*•])\s", text) \
+        elif kind is None and state.title is None and not seen_meta and _LIST_ITEM.match(text) \
                 and not _earlier_content(units, index, skip_lists=True):
             _dek(state, unit)  # key points listed above an untitled article
         elif kind is None and state.title is not None and _words(text) <= DEK_MAX_WORDS:
@@ -574,7 +623,7 @@ def _byline_follows(units: list[Unit], index: int) -> bool:
 
 
 def _earlier_content(units: list[Unit], index: int, *, skip_lists: bool = False) -> bool:
-    return any(unit.kind not in ("removed",) and not (skip_lists and re.match(r"^(\d+[.)]|[-*•])\s", unit.plain))
+    return any(unit.kind not in ("removed",) and not (skip_lists and _LIST_ITEM.match(unit.plain))
                for unit in units[:index])
 
 
@@ -593,7 +642,7 @@ def _roundup(units: list[Unit]) -> bool:
     items = 0
     for i in range(len(units) - 2):
         kicker, headline, lead = units[i], units[i + 1], units[i + 2]
-        if (kicker.kind is None and P.KICKER.match(kicker.plain) and headline.kind is None
+        if (kicker.kind is None and kicker.plain.isupper() and P.KICKER.match(kicker.plain) and headline.kind is None
                 and _title_like(headline.plain) and not headline.plain.isupper() and _is_prose(lead.plain)):
             items += 1
     return items >= 3
@@ -651,19 +700,17 @@ def _source(state: State, unit: Unit) -> None:
 # Stage 4: body and end matter
 
 
-def _body(state: State, units: list[Unit], start: int) -> None:
+def _body(state: State, units: list[Unit], start: int, roundup: bool) -> None:
     total = len(units)
     end_zone = False
     in_back: str | None = None  # "note", "links" or "bio" while a labelled back section runs
     last_bio_name: str | None = None
     pending_label: Unit | None = None  # "About the author:", printed above the bio it introduces
-    roundup = _roundup(units)
     for index in range(start, total):
         unit = units[index]
         kind = unit.kind
         text = unit.plain
         late = index >= start + 0.6 * (total - start) or index >= total - 6
-        bylined = {c.value.lower() for c in state.authors}
         if kind == "removed":
             _boilerplate(state, unit)
             continue
@@ -727,7 +774,7 @@ def _body(state: State, units: list[Unit], start: int) -> None:
             state.remove(unit, "duplicate")
             in_back, end_zone = "bio", True
             continue
-        if bio and index > start and (late or bio.group("name").lower() in bylined):
+        if bio and index > start and (late or _bylined(state, bio.group("name"))):
             name = bio.group("name")
             state.add_author(name, unit.numbers, "bio", weak=True)
             _add_bio(state, unit, pending_label)
@@ -772,6 +819,11 @@ def _body(state: State, units: list[Unit], start: int) -> None:
         state.own(unit, "body")
     if pending_label is not None:
         state.add_back("note", pending_label)
+
+
+def _bylined(state: State, name: str) -> bool:
+    """True when ``name`` is one of the byline's authors."""
+    return any(candidate.value.lower() == name.lower() for candidate in state.authors)
 
 
 def _add_bio(state: State, unit: Unit, label: Unit | None) -> None:
@@ -910,46 +962,32 @@ def _peel(state: State) -> None:
     wire = P.WIRE_CREDIT.match(plain_text(text))
     if wire:
         state.add_site(wire.group("site"), 2, unit.numbers, "wire-credit")
-    state.body[first_index] = (kind, _Rewritten(unit, text))
+    state.body[first_index] = (kind, Unit(unit.lines, unit.kind, rewritten=text))
 
-    credits = [(u, _tail_search(TRAILING, u.raw)) for k, u in state.body if k == "content"]
+    credits = [(u, _tail_search(P.TRAILING_CREDIT, u.raw, P.TRAILING_CREDIT_MARKS))
+               for k, u in state.body if k == "content"]
     if sum(1 for _, c in credits if c) >= 2:
         for credited, credit in credits:
             if credit:
                 state.add_author(credit.group("names"), credited.numbers, "item-credit", weak=True)
-    last_index = [i for i, (kind, _) in enumerate(state.body) if kind == "content"][-1]
+    last_index = content[-1]
     kind, unit = state.body[last_index]
-    text = unit.raw if not isinstance(unit, _Rewritten) else unit.text
-    text = _peel_tail(state, unit, text)
-    state.body[last_index] = (kind, _Rewritten(unit, text))
+    text = _peel_tail(state, unit, unit.raw)
+    state.body[last_index] = (kind, Unit(unit.lines, unit.kind, rewritten=text))
 
 
-TRAILING = P.TRAILING_CREDIT
 TAIL = 240
 """Closing credits and sources sit in a paragraph's last characters: only those are searched."""
 
 
-def _tail_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """``pattern`` (anchored at the end) searched in the last TAIL characters of ``text``."""
-    return pattern.search(text, max(0, len(text) - TAIL))
-
-
-class _Rewritten(Unit):
-    """A unit whose text lost a glued prefix or suffix to metadata."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, unit: Unit, text: str) -> None:
-        super().__init__(lines=unit.lines, kind=unit.kind)
-        self.text = text
-
-    @property
-    def raw(self) -> str:
-        return self.text
-
-    @property
-    def plain(self) -> str:
-        return plain_text(self.text)
+def _tail_search(pattern: re.Pattern[str], text: str, marks: tuple[str, ...]) -> re.Match[str] | None:
+    """``pattern`` (anchored at the end) searched in the last TAIL characters of ``text``, when
+    they hold one of the ``marks`` the pattern needs."""
+    start = max(0, len(text) - TAIL)
+    for mark in marks:
+        if text.find(mark, start) >= 0:
+            return pattern.search(text, start)
+    return None
 
 
 def _peel_dataset_head(state: State, unit: Unit, text: str) -> str:
@@ -984,13 +1022,13 @@ _SENTENCE_BREAK = re.compile(r"[.!?](?=[A-Z])|[.!?]\s+(?=[A-Z])")
 
 
 def _peel_tail(state: State, unit: Unit, text: str) -> str:
-    source = _tail_search(P.TRAILING_SOURCE, text)
+    source = _tail_search(P.TRAILING_SOURCE, text, P.TRAILING_SOURCE_MARKS)
     if source:
         state.add_site(source.group("site"), 2, unit.numbers, "trailing-source")
         state.source = Candidate(source.group(0).strip(), 2, unit.numbers, "trailing-source",
                                  printed=source.group(0).strip())
         text = text[:source.start()]
-    credit = _tail_search(P.TRAILING_SLASH_CREDIT, text)
+    credit = _tail_search(P.TRAILING_SLASH_CREDIT, text, P.TRAILING_SLASH_CREDIT_MARKS)
     if credit:
         for name in _split_names(credit.group("names")):
             state.add_author(name, unit.numbers, "closing-credit", weak=True)
@@ -1006,13 +1044,14 @@ def _peel_tail(state: State, unit: Unit, text: str) -> str:
             state.extra_fields.append(FieldSource(field="back.bio", lines=unit.numbers, rule="glued-bio", printed=rest))
             text = text[:match.end()]
             break
-    credit2 = _tail_search(P.TRAILING_CREDIT, text)
+    credit2 = _tail_search(P.TRAILING_CREDIT, text, P.TRAILING_CREDIT_MARKS)
     if credit2:
         state.add_author(credit2.group("names"), unit.numbers, "closing-credit", weak=True)
         state.extra_fields.append(FieldSource(field="metadata.authors", lines=unit.numbers,
                                               rule="closing-credit", printed=credit2.group(0).strip()))
         text = text[:credit2.start()]
-    text = re.sub(r"\s*\bRead More\s*$", "", text)
+    if text.rstrip().endswith("Read More"):  # the regex scans every space of the text otherwise
+        text = re.sub(r"\s*\bRead More\s*$", "", text)
     return text.rstrip()
 
 
@@ -1060,13 +1099,13 @@ def _blocks(state: State) -> tuple[Block, ...]:
             flush_list()
             blocks.append(Quote(blocks=(Para(content=parse_inlines(raw.lstrip("> ").strip())),)))
             continue
-        bullet = re.match(r"^([-*•]|\d+[.)])\s+", raw)
+        bullet = _LIST_ITEM.match(raw) if raw[:1] in "-*•" or raw[:1].isdecimal() else None
         if bullet or pending_bullet:
             ordered_item = bool(bullet and bullet.group(1)[0].isdigit())
             if items and ordered_item != ordered:
                 flush_list()
             if not items and bullet and ordered_item:
-                list_start = int(re.match(r"\d+", bullet.group(1)).group(0))  # type: ignore[union-attr]
+                list_start = int(bullet.group(1)[:-1])
             ordered = ordered_item
             items.append((Para(content=parse_inlines(raw[bullet.end():] if bullet else raw)),))
             pending_bullet = False
@@ -1080,13 +1119,26 @@ def _blocks(state: State) -> tuple[Block, ...]:
 _NON_WORD = re.compile(r"\W+")
 
 
-def _key(text: str) -> str:
-    """A paragraph's identity for duplicate detection: lower case, whitespace runs as one space.
+_OTHER_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
-    Scrapers repeat text with different line breaks, not different punctuation, and this is a
-    C-speed operation where a regex over every paragraph was not.
+
+def _key(lowered: str) -> str:
+    """A paragraph's identity for duplicate detection: its lower-case text, whitespace runs as one
+    space. Scrapers repeat text with different line breaks, not different punctuation.
     """
-    return " ".join(text.lower().split())
+    # Most paragraphs have single spaces only: they are their own key, without splitting into words
+    # and joining again. ASCII text is told by substring tests; other text by isprintable(), which
+    # is false for every whitespace character but the space.
+    if "  " not in lowered and lowered[:1] != " " and lowered[-1:] != " ":
+        if lowered.isascii():
+            for space in _OTHER_ASCII_SPACES:
+                if space in lowered:
+                    break
+            else:
+                return lowered
+        elif lowered.isprintable():
+            return lowered
+    return " ".join(lowered.split())
 
 
 def _deduplicate(state: State) -> None:
@@ -1095,8 +1147,8 @@ def _deduplicate(state: State) -> None:
     Scrapers print a bio twice, or a list both run together and item by item; a paragraph of
     five words or more that repeats one seen before (in body or back matter) is dropped.
     """
-    keys = [_key(unit.plain) for _, unit in state.body]
-    back_keys = {id(unit): _key(unit.plain) for _, units in state.back for unit in units}
+    keys = [_key(unit.lowered) for _, unit in state.body]
+    back_keys = {id(unit): _key(unit.lowered) for _, units in state.back for unit in units}
     seen = set(back_keys.values())
     firsts = [unit.lines[0].number for _, unit in state.body]
     order = sorted(range(len(state.body)), key=firsts.__getitem__)
@@ -1108,7 +1160,7 @@ def _deduplicate(state: State) -> None:
     body_seen: set[str] = set()
     for position in order:
         key = keys[position]
-        if not key or _words(key) < 5:
+        if key.count(" ") < 4:  # fewer than five words (keys have single spaces)
             continue
         earlier_back = key in back_first and back_first[key] < firsts[position]
         if key in body_seen or earlier_back or _joins_following(key, keys, position):
@@ -1123,7 +1175,7 @@ def _deduplicate(state: State) -> None:
         for unit in kind_units[1]:
             key = back_keys[id(unit)]
             repeated = key in seen and back_first.get(key) != unit.lines[0].number
-            if _words(key) >= 5 and (key in body_seen or repeated):
+            if key.count(" ") >= 4 and (key in body_seen or repeated):
                 state.remove(unit, "duplicate")
             else:
                 kept.append(unit)
@@ -1153,14 +1205,17 @@ def _choose(candidates: list[Candidate]) -> Candidate | None:
     return best
 
 
-def _language(text: str) -> str | None:
-    if len(text) < 20:
-        return None
-    import py3langid
-
-    # 300 characters decide the language as well as the whole text, at a fraction of the cost.
-    language, _ = py3langid.classify(text[:300])
-    return str(language)
+def _opening_text(body: tuple[Block, ...], length: int) -> str:
+    """The first ``length`` characters of the body's paragraphs, joined by spaces."""
+    parts: list[str] = []
+    collected = 0
+    for block in body:
+        if isinstance(block, Para):
+            parts.append(plain_inlines(block.content))
+            collected += len(parts[-1]) + 1
+            if collected > length:
+                break
+    return " ".join(parts)[:length]
 
 
 def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = None) -> Document:
@@ -1169,7 +1224,7 @@ def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = No
     # units again and again); clearing them keeps repeated inputs from timing faster than new ones.
     for memo in (_is_prose, _title_like, parse_date, find_date):
         memo.cache_clear()
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.removeprefix("\ufeff")
     raw_lines = text.split("\n")
     lines: list[Line | None] = [
@@ -1178,8 +1233,9 @@ def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = No
     ]
     state = State()
     units = _units(lines)
-    start = _header(state, units)
-    _body(state, units, start)
+    roundup = _roundup(units)
+    start = _header(state, units, roundup)
+    _body(state, units, start, roundup)
     _peel(state)
     _deduplicate(state)
     body = _blocks(state)
@@ -1242,10 +1298,9 @@ def _document(state: State, body: tuple[Block, ...], lines: list[Line | None], t
             fields.append(FieldSource(field=f"metadata.keyword_groups.{label}", lines=numbers, rule="keyword-line",
                                       printed="\n".join(printed_lines.get(n, "") for n in numbers)))
 
-    body_text = " ".join(plain_inlines(b.content) for b in body if isinstance(b, Para))
-    language = _language(body_text)
+    language = detect_language(_opening_text(body, LANGUAGE_SAMPLES[-1]))
     if language:
-        fields.append(FieldSource(field="metadata.language", lines=(), rule="py3langid", supplied=True))
+        fields.append(FieldSource(field="metadata.language", lines=(), rule="cld2", supplied=True))
 
     back = tuple(
         BackItem(kind=kind, blocks=tuple(Para(content=parse_inlines(unit.raw)) for unit in units))  # type: ignore[arg-type]
@@ -1292,16 +1347,20 @@ def _is_article_url(url: str) -> bool:
 
 
 def _spans(roles: dict[int, str], lines: list[Line | None]) -> tuple[LineSpan, ...]:
-    """Runs of lines with one role; blank lines between two lines of a role do not break the run."""
+    """Runs of consecutive non-blank lines with one role (blank lines between them do not break
+    a run)."""
     spans: list[LineSpan] = []
+    run_role: str | None = None
+    run_start = run_end = 0
     for line in lines:
         if line is None:
             continue
         role = roles.get(line.number, "body")
-        last = spans[-1] if spans else None
-        if last is not None and last.role == role and all(
-                lines[n - 1] is None for n in range(last.end_line + 1, line.number)):
-            spans[-1] = LineSpan(start_line=last.start_line, end_line=line.number, role=role)
-        else:
-            spans.append(LineSpan(start_line=line.number, end_line=line.number, role=role))
+        if role != run_role:
+            if run_role is not None:
+                spans.append(LineSpan(start_line=run_start, end_line=run_end, role=run_role))
+            run_role, run_start = role, line.number
+        run_end = line.number
+    if run_role is not None:
+        spans.append(LineSpan(start_line=run_start, end_line=run_end, role=run_role))
     return tuple(spans)

@@ -1,6 +1,6 @@
 """Dates as printed ("January 29, 2017", "29 Jan 2017", "2017-01-29", "08 Enero 2017") to ISO 8601.
 
-python-dateutil does the parsing. It fills missing parts from a default date, so each string is
+python-dateutil does the parsing. It fills missing parts from a default date, so a string is
 parsed against two different defaults: a part that differs between the two results was not
 printed and is left out ("January 2017" → "2017-01"). Nothing comes from today's date.
 """
@@ -44,7 +44,11 @@ def parse_date(text: str) -> str | None:
         return None
     try:
         first = parser.parse(cleaned, default=_DEFAULT_A, fuzzy=False)
-        second = parser.parse(cleaned, default=_DEFAULT_B, fuzzy=False)
+        # A part that differs from default A was printed; only a part equal to it (a date in
+        # February, on the 3rd, in 1904) needs the second parse to tell.
+        ambiguous = (first.year == _DEFAULT_A.year or first.month == _DEFAULT_A.month
+                     or first.day == _DEFAULT_A.day)
+        second = parser.parse(cleaned, default=_DEFAULT_B, fuzzy=False) if ambiguous else first
     except (ValueError, OverflowError, parser.ParserError):
         return None
     if first.year != second.year:

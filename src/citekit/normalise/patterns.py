@@ -33,8 +33,9 @@ class Combined:
     anchored: re.Pattern[str]
     floating: re.Pattern[str]
 
-    def hits(self, text: str) -> bool:
-        return bool(self.anchored.match(text) or self.floating.search(text))
+    def hits(self, text: str, *, floating: bool = True) -> bool:
+        """True when a row may match; ``floating=False`` when a gate ruled the floating rows out."""
+        return bool(self.anchored.match(text) or (floating and self.floating.search(text)))
 
 
 _NEVER = re.compile(r"(?!)")
@@ -64,14 +65,26 @@ def _top_level(pattern: str) -> str:
     return "".join(out)
 
 
-def first_rule(rules: tuple[Rule, ...], combined: Combined, text: str) -> Rule | None:
+def first_rule(rules: tuple[Rule, ...], combined: Combined, text: str, *, floating: bool = True) -> Rule | None:
     """The first row of ``rules`` that matches ``text``; ``combined`` answers "none" cheaply."""
-    if not combined.hits(text):
+    if not combined.hits(text, floating=floating):
         return None
     for rule in rules:
         if rule.pattern.search(text):
             return rule
     return None
+
+
+def any_at_start(*patterns: re.Pattern[str], whole: tuple[re.Pattern[str], ...] = ()) -> re.Pattern[str]:
+    """One regex that matches where any of ``patterns`` matches at the start of a text (or any of
+    ``whole`` matches all of it), each keeping its own case rule: a cheap "could any of these
+    apply?" before trying them one by one."""
+    def body(pattern: re.Pattern[str]) -> str:
+        text = re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+        return f"(?i:{text})" if pattern.flags & re.IGNORECASE else f"(?:{text})"
+
+    alternatives = [body(p) for p in patterns] + [f"{body(p)}\\Z" for p in whole]
+    return re.compile("|".join(alternatives))
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,6 +150,9 @@ BYLINE_ALONE = re.compile(r"^(by|por|par|von)$", _I)
 TRAILING_CREDIT = re.compile(r"\s+[—–]\s*(?P<names>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*$")
 TRAILING_SLASH_CREDIT = re.compile(
     r"(?<=[.!?\"”])\s+(?P<names>[A-Z][\w'’-]+(?:[ -][A-Za-z][\w'’-]+)*(?:\s*/\s*[A-Z][\w'’-]+(?:[ -][A-Za-z][\w'’-]+)*)+)\s*$")
+# What each closing pattern cannot match without: a paragraph's tail lacking it skips the regex.
+TRAILING_CREDIT_MARKS = ("—", "–")
+TRAILING_SLASH_CREDIT_MARKS = ("/",)
 
 # --------------------------------------------------------------------------------------------
 # Date lines and site lines.
@@ -160,6 +176,7 @@ SITE_AND_DATE = re.compile(r"^(?P<site>[A-Z][\w.&'’ -]{1,60}?),\s+(?P<date>[A-
 SITE_PAREN = re.compile(r"^\((?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)\)$", _I)
 # A site named alone on its line after "from": "GlobalResearch Website"
 SITE_NAME = re.compile(r"^[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:Website|Web Site|website)$")
+SITE_NAME_ENDINGS = ("Website", "Web Site", "website")  # how every SITE_NAME line ends
 # Translator credits on reposts: "traducción de Adela Kaufmann", "Translated by …" (not authors)
 TRANSLATION_CREDIT = re.compile(r"^(traducci[oó]n|translated|translation) (de|by)\b", _I)
 # A leading wire credit inside the first paragraph: "(CNN)Hurricane…", "(NaturalNews) Dairy…"
@@ -198,6 +215,7 @@ SOURCE_STRENGTH = {"original-source": 3, "appeared-first": 3, "originally-publis
 
 # "(Source: Syrian Coalition)" closing a one-line text.
 TRAILING_SOURCE = re.compile(r"\s*\(source:\s*(?P<site>[^)]{2,60})\)\s*$", _I)
+TRAILING_SOURCE_MARKS = (")",)
 
 # --------------------------------------------------------------------------------------------
 # Rights. Sentences are classified one by one, so a line may hold several kinds.
@@ -207,7 +225,10 @@ TRAILING_SOURCE = re.compile(r"\s*\(source:\s*(?P<site>[^)]{2,60})\)\s*$", _I)
 COPYRIGHT = re.compile(r"(^|\s)(copyright\s*(©|\(c\)|(19|20)\d{2}|by\b)|©|\(c\)\s)|\ball rights reserved\b|^copyright\s+[A-Z]", _I)
 COPYRIGHT_HOLDER = re.compile(
     r"(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?P<rest>.+?)\.?\s*(?:all rights reserved\.?)?$", _I)
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# A year 1900–2099 as a whole word: r"\b(?:19|20)\d{2}\b", written to open with its digits (the
+# word boundary before them is the lookbehind) so that the engine skips to the next "1" or "2"
+# instead of trying every position: three times faster over prose, same matches.
+YEAR = re.compile(r"(?:19|20)(?<!\w..)\d{2}\b")
 # Corporate suffixes after a comma keep the holder whole: "Marler Clark LLP, PS", "Acme, Inc."
 CORPORATE_SUFFIX = re.compile(r"^(inc|ltd|llc|llp|ps|p\.s|plc|gmbh|s\.a|co|corp|pty|ag|nv|bv|lp)\.?$", _I)
 # "Republished with permission from Bill Marler and Marler Clark."
@@ -258,12 +279,44 @@ CAPTION = re.compile(r"^(\((screenshot|photo|image|video|credit|getty|afp|reuter
 # regex. tests/test_normalise.py checks that each table row's examples hold a trigger.
 TRIGGER_WORDS = frozenset(["facebook", "twitter", "telegram", "instagram", "share", "comment", "comments", "commenting", "readers", "link", "become", "support", "donate", "donation", "subscribe", "sign", "newsletter", "headline", "advertisement", "advertisements", "advertising", "sponsored", "articles", "read", "continue", "click", "regresar", "volver", "back", "version", "versión", "previously", "related", "original", "originally", "appeared", "contributed", "source", "published", "copyright", "reserved", "republished", "permission", "licensed", "license", "licence", "creative", "commons", "domain", "gnu", "cc", "disclaimer", "responsible", "responsibility", "views", "fair", "copyrighted", "inquiries", "contact", "publication", "et", "doi", "accessed", "screenshot", "photo", "image", "video", "credit", "getty", "afp", "reuters", "editor", "ed", "acknowledge", "acknowledges", "acknowledgement", "acknowledgements", "acknowledgment"])
 TRIGGER_SYMBOLS: tuple[str, ...] = ("©", "(c)")
-_WORD = re.compile(r"[a-záéíóúñ]+")
+
+
+@dataclass(frozen=True, slots=True)
+class WordSearch:
+    """Finds any of a set of words as a whole word (a run of ``letters``) in lower-case text.
+
+    The words are grouped by first letter, so the regex engine tries a handful of alternatives
+    where a word may start. The main regex opens with the character before the word (a
+    non-letter): a regex that opens with a character class lets the engine skip ahead to the
+    next such character in C, instead of trying every position; a word at the very start of the
+    text is matched by ``at_start``. Two to three times faster than splitting into words.
+    """
+
+    at_start: re.Pattern[str]
+    inside: re.Pattern[str]
+
+    def found_in(self, lowered: str) -> bool:
+        return bool(self.at_start.match(lowered) or self.inside.search(lowered))
+
+
+def word_search(words: frozenset[str], letters: str = "a-záéíóúñ") -> WordSearch:
+    """A :class:`WordSearch` for ``words``."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda w: (-len(w), w)):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    alternatives = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
+    word = f"(?:{alternatives})(?![{letters}])"
+    return WordSearch(at_start=re.compile(word), inside=re.compile(f"[^{letters}]{word}"))
+
+
+_TRIGGER = word_search(TRIGGER_WORDS)
 
 
 # Per-table gates: the substrings without which a table's (slow, case-insensitive) regexes
 # cannot match. A line that passes ``has_trigger`` still skips the tables it cannot match.
 GATES: dict[str, tuple[str, ...]] = {
+    # BOILERPLATE's rows not anchored at the start ("… like and share …", "… leave a comment")
+    "boilerplate-floating": ("share", "leave a comment"),
     "copyright": ("copyright", "©", "(c)", "rights reserved"),
     "republished": ("permission",),
     "license": ("licen", "creative commons", "cc by", "cc-by", "public domain", "gnu"),
@@ -275,14 +328,21 @@ GATES: dict[str, tuple[str, ...]] = {
 
 def gate(lowered: str, table: str) -> bool:
     """True when ``lowered`` holds a substring the table's rows need."""
-    return any(key in lowered for key in GATES[table])
+    for key in GATES[table]:  # noqa: SIM110 - a loop, not any() over a generator: it runs for every keyed line
+        if key in lowered:
+            return True
+    return False
 
 
 def has_trigger(lowered: str) -> bool:
-    """True when a lower-cased line holds a word some table row needs."""
-    if lowered.startswith("see ") or any(symbol in lowered for symbol in TRIGGER_SYMBOLS):
+    """True when a lower-cased line holds a word or symbol some table row needs."""
+    # "See …" opens a reference line (REFERENCE_LINE); "see" elsewhere is ordinary prose.
+    if lowered.startswith("see "):
         return True
-    return not TRIGGER_WORDS.isdisjoint(_WORD.findall(lowered))
+    for symbol in TRIGGER_SYMBOLS:  # substring tests cost less than alternatives in the regex
+        if symbol in lowered:
+            return True
+    return _TRIGGER.found_in(lowered)
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,6 +351,10 @@ def has_trigger(lowered: str) -> bool:
 URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"”’]")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 BARE_DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?$", _I)
+# A numbered link alone on its line, as in a list of notes: "[3] http://…"
+NUMBERED_LINK = re.compile(r"\[\d+\]\s*\S+")
+# A rule drawn with dashes, stars or tildes ("-----", "* * *"), or a lone dash standing for a bullet
+SEPARATOR = re.compile(r"[-—–_*=~ ]{2,}|-|—-")
 SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])")
 # A section kicker printed alone in capitals: "TRANSPORTATION", "FOOD SAFETY"
