@@ -108,7 +108,7 @@ def without(outlet: str) -> Iterator[int]:
             else:
                 kept = tuple(r for r in value if not (r.name == row and needle in r.pattern.pattern.lower()))
                 setattr(P, table, kept)
-        combined_tables = (("BOILERPLATE", "BOILERPLATE_ANY"), ("SOURCES", "SOURCES_ANY"), ("NOTICES", "NOTICES_ANY"))
+        combined_tables = (("BOILERPLATE", "BOILERPLATE_ANY"), ("SOURCES", "SOURCES_ANY"))
         for table, combined in combined_tables:
             rows = getattr(P, table)
             setattr(P, combined, P.combine(rows))

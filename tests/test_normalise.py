@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import citekit.normalise as N
 from citekit.errors import InputError
 from citekit.model import Document
-import citekit.normalise as N
 from citekit.normalise import inlines as I
 from citekit.normalise import normalise_text
 from citekit.normalise import patterns as P
@@ -253,6 +253,18 @@ def test_table_rows_hold_a_trigger_word() -> None:
         assert P.has_trigger(example.lower()), example
 
 
+def test_second_copyright_and_licence_lines_are_kept() -> None:
+    """Found by the generated-input test: a second copyright line used to vanish from the output."""
+    text = ("Title\n\nBody text of the article that is long enough to be prose, with enough words to count.\n\n"
+            "Copyright © 2017 X, Inc. All rights reserved.\n©2 Photo Agency\n"
+            "Licensed under CC BY 4.0.\nAlso licensed under a Creative Commons licence for schools.\n")
+    rights = normalise_text(text).rights
+    assert rights.statement == "Copyright © 2017 X, Inc. All rights reserved. ©2 Photo Agency"
+    assert (rights.holders, rights.year) == (("X, Inc",), 2017)
+    assert rights.license == "Licensed under CC BY 4.0. Also licensed under a Creative Commons licence for schools."
+    check_invariant(text, normalise_text(text))
+
+
 # --------------------------------------------------------------------------------------------
 # Generated input: the normaliser never raises on text, and the invariant always holds.
 
@@ -296,7 +308,7 @@ def _kinds(lines: list[str]) -> list[tuple[str | None, str]]:
 def _without_line_prefilters(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(P, "has_trigger", lambda lowered: True)
     monkeypatch.setattr(P, "gate", lambda lowered, table: True)
-    monkeypatch.setattr(N, "_may_have_shape", lambda plain: True)
+    monkeypatch.setattr(N, "_may_have_shape", lambda plain, lowered: True)
 
 
 def test_line_prefilters_never_change_a_kind(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -361,3 +373,28 @@ def test_seed_document_json_golden(seed_doc: Document, golden) -> None:  # type:
     from citekit.serialise import dumps
 
     golden("seed.citekit.json", dumps(seed_doc).encode("utf-8"))
+
+
+def _row_patterns() -> list[re.Pattern[str]]:
+    """Every table row and line shape the classifier tests, to generate lines from."""
+    patterns = [rule.pattern for table in (P.BOILERPLATE, P.SOURCES, P.NOTICES, P.BYLINES) for rule in table]
+    patterns += [pattern for _, pattern in N._SHORT_CHECKS] + [pattern for _, pattern in N._LONG_CHECKS]
+    patterns += [P.COPYRIGHT, P.REPUBLISHED, P.LICENSE, P.REFERENCE_LINE, P.NOTES_LABEL, P.SITE_LINE,
+                 P.SITE_NAME, P.SITE_PAREN, P.NUMBERED_LINK, P.SEPARATOR, P.URL, P.BARE_DOMAIN]
+    return patterns
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.sampled_from(_row_patterns()).flatmap(lambda pattern: st.from_regex(pattern)),
+       st.sampled_from(["", "x " * 120]))
+def test_line_prefilters_never_change_a_kind_on_lines_the_rows_match(line: str, padding: str) -> None:
+    """Lines generated from each row's own regex, short and padded past SHORT_LINE."""
+    line = (line + " " + padding).strip() if padding else line.strip()
+    # Text as articles print it: printable, Latin letters, plain spaces. (Exotic whitespace and
+    # case-folding characters, such as U+0085 matching \s or "ſ" matching "s", are out of scope.)
+    if not line or not line.isprintable() or any(ord(char) > 0x24F for char in line):
+        return
+    fast = _kinds([line])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _without_line_prefilters(monkeypatch)
+        assert _kinds([line]) == fast, line

@@ -100,19 +100,28 @@ _LONG_CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 # Every shape a short line is tested for below, in one regex: most lines of hard-wrapped prose
-# are short, match none of them, and leave after this one cheap test (see ``_may_have_shape``).
-# Left out, because a cheaper test stands for them there: the shapes of one word with no space
+# are short, match none of them, and leave after the cheap tests of ``_may_have_shape``. Left out
+# of the regex, because a cheaper test stands for them there: the shapes of one word with no space
 # (bare domains, URLs), and the ones that need a year (a site with a date, and date lines) or a
 # closing "Website".
 _SHORT_SHAPES = P.any_at_start(
     *(pattern for kind, pattern in _SHORT_CHECKS if kind != "site-and-date"), *(rule.pattern for rule in P.BYLINES),
     P.NOTES_LABEL, P.SITE_LINE, P.SITE_PAREN, whole=(P.NUMBERED_LINK, P.SEPARATOR))
+_SHAPE_OPENINGS = tuple(sorted({opening for openings in P.SHAPE_OPENINGS.values() for opening in openings}))
+_SHAPE_OPENING_SPAN = max(map(len, _SHAPE_OPENINGS))
 
 
-def _may_have_shape(plain: str) -> bool:
+def _may_have_shape(plain: str, lowered: str) -> bool:
     """False when a short line can match none of the shapes ``_classify`` tests it for."""
-    return (" " not in plain or plain.endswith(P.SITE_NAME_ENDINGS) or _SHORT_SHAPES.match(plain) is not None
-            or P.YEAR.search(plain) is not None)
+    if " " not in plain or plain.endswith(P.SITE_NAME_ENDINGS):
+        return True
+    if ("19" in plain or "20" in plain) and P.YEAR.search(plain):  # a year starts "19" or "20"
+        return True
+    # The openings are compared in lower case only where lower() and the regexes' case-insensitive
+    # matching agree on every character: ASCII ("ſ" matches "s" in a regex, not in lower()).
+    if plain[:_SHAPE_OPENING_SPAN].isascii() and not lowered.startswith(_SHAPE_OPENINGS):
+        return False
+    return _SHORT_SHAPES.match(plain) is not None
 
 
 def _classify(number: int, raw: str) -> Line:
@@ -135,7 +144,7 @@ def _classify(number: int, raw: str) -> Line:
         return line
     # Ordinary prose holds none of the tables' key words: it skips every end-matter regex.
     keyed = P.has_trigger(lowered)
-    if not keyed and (not short or not _may_have_shape(plain)):
+    if not keyed and (not short or not _may_have_shape(plain, lowered)):
         return line
     boilerplate = P.first_rule(P.BOILERPLATE, P.BOILERPLATE_ANY, plain,
                                floating=P.gate(lowered, "boilerplate-floating")) if keyed else None
@@ -165,7 +174,8 @@ def _classify(number: int, raw: str) -> Line:
                 or (P.gate(lowered, "license") and P.LICENSE.search(plain))):
             line.kind, line.rule = "rights", "rights"
             return line
-        notice = P.first_rule(P.NOTICES, P.NOTICES_ANY, plain) if P.gate(lowered, "notices") else None
+        notice = next((rule for rule in P.NOTICES
+                       if P.gate(lowered, f"notice:{rule.name}") and rule.pattern.search(plain)), None)
         if notice is not None:
             line.kind, line.rule = "notice", notice.name
             return line
@@ -871,7 +881,7 @@ def _rights(state: State, unit: Unit) -> None:
     for sentence in sentences:
         republished = P.REPUBLISHED.match(sentence)
         if republished:
-            state.license = Candidate(sentence, 0, unit.numbers, "republished-with-permission")
+            state.license = _joined(state.license, sentence, unit.numbers, "republished-with-permission")
             source = republished.group("from")
             if source:
                 names = _split_names(source)
@@ -884,7 +894,7 @@ def _rights(state: State, unit: Unit) -> None:
             copyright_parts.append(sentence)
             continue
         if P.LICENSE.search(sentence) or P.LICENSE_URL.search(sentence):
-            state.license = Candidate(sentence, 0, unit.numbers, "licence")
+            state.license = _joined(state.license, sentence, unit.numbers, "licence")
             url = P.LICENSE_URL.search(sentence)
             if url:
                 state.license_url = url.group(0)
@@ -898,11 +908,22 @@ def _rights(state: State, unit: Unit) -> None:
     if copyright_parts:
         statement = " ".join(copyright_parts)
         if state.statement is None:
-            state.statement = Candidate(statement, 0, unit.numbers, "copyright-line")
             state.holders, state.year = _holders_and_year(statement)
+        # A second copyright line (a photo's, a repeat) joins the first: holders and year stay the first's.
+        state.statement = _joined(state.statement, statement, unit.numbers, "copyright-line")
         url = P.LICENSE_URL.search(statement)
         if url and state.license_url is None:
             state.license_url = url.group(0)
+
+
+def _joined(candidate: Candidate | None, text: str, lines: tuple[int, ...], rule: str) -> Candidate:
+    """``candidate`` with ``text`` from ``lines`` added, so a second statement or licence line is
+    kept beside the first, not lost; text it already holds is not repeated."""
+    if candidate is None:
+        return Candidate(text, 0, lines, rule)
+    value = candidate.value if text in candidate.value else f"{candidate.value} {text}"
+    return Candidate(value, candidate.strength, candidate.lines + tuple(n for n in lines if n not in candidate.lines),
+                     candidate.rule)
 
 
 def _holders_and_year(statement: str) -> tuple[tuple[str, ...], int | None]:
