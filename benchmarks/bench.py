@@ -41,9 +41,12 @@ TARGETS = {
     "2-job efficiency, steady state": 0.85,
 }
 RSS_LIMIT_MB = 300.0
-IN_PROCESS_REPEATS = 10
-"""Per-article timings in process take milliseconds a round: the best of this many (at least
---repeats) keeps a busy machine's noise out of them."""
+IN_PROCESS_REPEATS = 5
+IN_PROCESS_PASSES = 4
+"""Per-article timings in process take milliseconds a round. They are taken in this many passes
+spread over the run (each the best of IN_PROCESS_REPEATS rounds, at least --repeats), and the
+best pass counts: a shared VM's speed drifts by tens of percent over minutes, and a best of
+rounds taken all at once measures the host's spell as much as the code."""
 
 
 def best_of(repeats: int, run: Callable[[], Any]) -> float:
@@ -54,6 +57,12 @@ def best_of(repeats: int, run: Callable[[], Any]) -> float:
         run()
         times.append(time.perf_counter() - started)
     return min(times)
+
+
+def cpu_check() -> float:
+    """Seconds for sum(range(10**6)), best of 5: how fast this machine runs Python right now, to
+    compare absolute figures across runs (17-18 ms on the 2-core VM of the README's figures)."""
+    return best_of(5, lambda: sum(range(10**6)))
 
 
 def corpus() -> list[tuple[str, bytes]]:
@@ -123,14 +132,17 @@ if __name__ == "__main__":
 """
 
 
-def parallel_run(folder: str, formats: list[str], jobs: int, repeats: int) -> tuple[float, float]:
-    """(seconds end to end, steady-state articles/s) of a batch in a fresh process; best of ``repeats``."""
-    runs = []
+def parallel_runs(folder: str, formats: list[str], repeats: int) -> dict[int, tuple[float, float]]:
+    """For ``--jobs`` 1 and 2: (seconds end to end, steady-state articles/s) of a batch in a fresh
+    process, best of ``repeats``. The runs alternate (1, 2, 1, 2…) so that both meet the same
+    spells of a busy host: a shared VM's speed drifts by tens of percent over a minute."""
+    runs: dict[int, list[dict[str, float]]] = {1: [], 2: []}
     for _ in range(repeats):
-        done = subprocess.run([sys.executable, "-c", PARALLEL_SCRIPT, folder, ",".join(formats), str(jobs)],
-                              check=True, capture_output=True, text=True)
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return min(r["seconds"] for r in runs), max(r["steady_rate"] for r in runs)
+        for jobs in runs:
+            done = subprocess.run([sys.executable, "-c", PARALLEL_SCRIPT, folder, ",".join(formats), str(jobs)],
+                                  check=True, capture_output=True, text=True)
+            runs[jobs].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {jobs: (min(r["seconds"] for r in rs), max(r["steady_rate"] for r in rs)) for jobs, rs in runs.items()}
 
 
 def pandoc_seconds(articles: list[Path], repeats: int) -> float | None:
@@ -255,16 +267,24 @@ def main() -> None:
     articles = corpus()
     n = len(articles)
     print(f"citekit {__version__} benchmark: {n} corpus articles, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}, python {sys.version.split()[0]}")
+          f"load average {os.getloadavg()[0]:.1f}, python {sys.version.split()[0]}, "
+          f"CPU check {cpu_check() * 1000:.1f} ms")
     five = [f for f in FIVE if f in available_writers()]
     batch_formats = five or ["citekit-json"]
 
     # First, while this process is small: Linux carries a parent's peak RSS into a child's ru_maxrss.
     rss = rss_batch(args.rss_articles, batch_formats, 2)
 
-    per_article = measure_in_process(articles, max(args.repeats, IN_PROCESS_REPEATS))
-    five = [f for f in five if f in per_article]
-    jats_epub = [f for f in ("jats", "epub") if f in per_article]
+    passes: list[dict[str, float]] = []
+    in_process_repeats = max(args.repeats, IN_PROCESS_REPEATS)
+
+    def in_process_pass() -> None:
+        if len(passes) < (1 if args.quick else IN_PROCESS_PASSES):
+            passes.append(measure_in_process(articles, in_process_repeats))
+
+    in_process_pass()
+    five = [f for f in five if f in passes[0]]
+    jats_epub = [f for f in ("jats", "epub") if f in passes[0]]
 
     paths = [str(p) for p in sorted(CORPUS.glob("*.txt"))]
     with tempfile.TemporaryDirectory() as scaled_dir:
@@ -275,14 +295,19 @@ def main() -> None:
             for path in paths:
                 (folder / Path(path).name).write_bytes(Path(path).read_bytes())
         batch_seconds(paths, batch_formats, 1, 1)  # warm up: imports, fonts, caches
+        in_process_pass()
         je_batch = batch_seconds(paths, jats_epub, 1, args.repeats) if len(jats_epub) == 2 else None
         five_batch = batch_seconds(paths, five, 1, args.repeats) if five else None
         je_cold = cli_seconds(paths, jats_epub, 1, args.repeats) if len(jats_epub) == 2 else None
-        jobs1, steady1 = parallel_run(scaled_dir, batch_formats, 1, args.repeats)
-        jobs2, steady2 = parallel_run(scaled_dir, batch_formats, 2, args.repeats)
+        in_process_pass()
+        parallel = parallel_runs(scaled_dir, batch_formats, args.repeats)
+        (jobs1, steady1), (jobs2, steady2) = parallel[1], parallel[2]
     pandoc = pandoc_seconds([Path(p) for p in paths], max(1, args.repeats - 1))
+    in_process_pass()
+    per_article = {name: min(p[name] for p in passes if name in p) for name in passes[0]}
 
-    print(f"\nPer article, in process, one core (best of {max(args.repeats, IN_PROCESS_REPEATS)}):")
+    print(f"\nPer article, in process, one core (best of {len(passes)} passes over the run, "
+          f"each the best of {in_process_repeats} rounds):")
     for name, seconds in per_article.items():
         print(row(name, f"{seconds * 1000:9.2f} ms", f"{1 / seconds:10,.0f} articles/s"))
     print(f"\nBatches of the {n} articles, one core (citekit: read, normalise, write files):")
