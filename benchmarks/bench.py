@@ -43,10 +43,11 @@ TARGETS = {
 RSS_LIMIT_MB = 300.0
 IN_PROCESS_REPEATS = 5
 IN_PROCESS_PASSES = 4
-"""Per-article timings in process take milliseconds a round. They are taken in this many passes
-spread over the run (each the best of IN_PROCESS_REPEATS rounds, at least --repeats), and the
-best pass counts: a shared VM's speed drifts by tens of percent over minutes, and a best of
-rounds taken all at once measures the host's spell as much as the code."""
+"""The short timings (per article in process, warm batches of the corpus) are taken in this many
+passes spread over the run (each the best of IN_PROCESS_REPEATS rounds, at least --repeats), and
+the best pass counts; pandoc's baseline is timed at the start and at the end likewise. A shared
+VM's speed drifts by tens of percent over minutes: a best of rounds taken all at once measures
+the host's spell as much as the code."""
 
 
 def best_of(repeats: int, run: Callable[[], Any]) -> float:
@@ -277,16 +278,31 @@ def main() -> None:
 
     passes: list[dict[str, float]] = []
     in_process_repeats = max(args.repeats, IN_PROCESS_REPEATS)
-
-    def in_process_pass() -> None:
-        if len(passes) < (1 if args.quick else IN_PROCESS_PASSES):
-            passes.append(measure_in_process(articles, in_process_repeats))
-
-    in_process_pass()
-    five = [f for f in five if f in passes[0]]
-    jats_epub = [f for f in ("jats", "epub") if f in passes[0]]
-
     paths = [str(p) for p in sorted(CORPUS.glob("*.txt"))]
+    batches: dict[str, list[float]] = {"jats+epub": [], "five": [], "pandoc": []}
+
+    def spread_pass() -> None:
+        """The short measurements (in process, warm batches), taken again at another moment."""
+        if len(passes) >= (1 if args.quick else IN_PROCESS_PASSES):
+            return
+        passes.append(measure_in_process(articles, in_process_repeats))
+        if len(jats_epub) == 2:
+            batches["jats+epub"].append(batch_seconds(paths, jats_epub, 1, args.repeats))
+        if five:
+            batches["five"].append(batch_seconds(paths, five, 1, args.repeats))
+
+    def pandoc_pass() -> None:
+        seconds = pandoc_seconds([Path(p) for p in paths], 1)
+        if seconds is not None:
+            batches["pandoc"].append(seconds)
+
+    batch_seconds(paths, batch_formats, 1, 1)  # warm up: imports, fonts, caches
+    jats_epub: list[str] = [f for f in ("jats", "epub") if f in available_writers()]
+    spread_pass()
+    five = [f for f in five if f in passes[0]]
+    jats_epub = [f for f in jats_epub if f in passes[0]]
+    pandoc_pass()
+
     with tempfile.TemporaryDirectory() as scaled_dir:
         # The --jobs comparison needs enough work to amortise start-up: the corpus repeated.
         for copy in range(args.scale):
@@ -294,26 +310,27 @@ def main() -> None:
             folder.mkdir()
             for path in paths:
                 (folder / Path(path).name).write_bytes(Path(path).read_bytes())
-        batch_seconds(paths, batch_formats, 1, 1)  # warm up: imports, fonts, caches
-        in_process_pass()
-        je_batch = batch_seconds(paths, jats_epub, 1, args.repeats) if len(jats_epub) == 2 else None
-        five_batch = batch_seconds(paths, five, 1, args.repeats) if five else None
+        spread_pass()
         je_cold = cli_seconds(paths, jats_epub, 1, args.repeats) if len(jats_epub) == 2 else None
-        in_process_pass()
         parallel = parallel_runs(scaled_dir, batch_formats, args.repeats)
         (jobs1, steady1), (jobs2, steady2) = parallel[1], parallel[2]
-    pandoc = pandoc_seconds([Path(p) for p in paths], max(1, args.repeats - 1))
-    in_process_pass()
+        spread_pass()
+    if not args.quick:
+        pandoc_pass()
+    spread_pass()
     per_article = {name: min(p[name] for p in passes if name in p) for name in passes[0]}
+    je_batch = min(batches["jats+epub"], default=None)
+    five_batch = min(batches["five"], default=None)
+    pandoc = min(batches["pandoc"], default=None)
 
     print(f"\nPer article, in process, one core (best of {len(passes)} passes over the run, "
-          f"each the best of {in_process_repeats} rounds):")
+          f"each the best of {in_process_repeats} rounds; the warm batches likewise):")
     for name, seconds in per_article.items():
         print(row(name, f"{seconds * 1000:9.2f} ms", f"{1 / seconds:10,.0f} articles/s"))
     print(f"\nBatches of the {n} articles, one core (citekit: read, normalise, write files):")
     results: dict[str, float] = {"normalise articles/s": 1 / per_article["normalise"]}
     pandoc_rate = n / pandoc if pandoc else None
-    if pandoc_rate:
+    if pandoc and pandoc_rate:
         print(row("pandoc JATS+EPUB, 1 process/article", f"{pandoc_rate:9.2f} art/s",
                   f"{pandoc / n * 1000:.0f} ms per article"))
     if je_batch:

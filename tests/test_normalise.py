@@ -398,3 +398,21 @@ def test_line_prefilters_never_change_a_kind_on_lines_the_rows_match(line: str, 
     with pytest.MonkeyPatch.context() as monkeypatch:
         _without_line_prefilters(monkeypatch)
         assert _kinds([line]) == fast, line
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Jane", "Stephen", "Lendman", "D.", "Q.", "Anne-Marie", "O’Brien", "Núñez",
+                                 "van", "Dr.", "Jr.", "III", "Smith", "de", "la", "Cruz"]), min_size=2, max_size=4))
+def test_name_fast_path_agrees_with_nameparser(words: list[str]) -> None:
+    """Plain "Given Family" and "Given I. Family" skip nameparser: they must split as it would."""
+    from nameparser import HumanName
+
+    from citekit.normalise.names import split_name
+
+    name = " ".join(words)
+    author = split_name(name)
+    parsed = HumanName(name)
+    given = " ".join(p for p in (parsed.first, parsed.middle) if p).strip()
+    family = " ".join(p for p in (parsed.last, parsed.suffix) if p).strip()
+    if author.literal is None:
+        assert (author.given, author.family) == (given, family)

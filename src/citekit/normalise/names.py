@@ -23,10 +23,11 @@ def split_name(name: str, *, email: str | None = None, bio: str | None = None) -
     if (len(words) < 2 or len(words) > 5 or _ORGANISATION_WORDS.search(name)
             or not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)):
         return Author(name=name, literal=name, email=email, bio=bio)
-    if len(words) == 2 and _PLAIN_WORD.match(words[0]) and _PLAIN_WORD.match(words[1]) \
-            and words[0].lower().rstrip(".") not in _TITLES:
-        # "Stephen Lendman": nothing for nameparser to decide, and it costs a millisecond a name.
-        return Author(name=name, given=words[0], family=words[1], email=email, bio=bio)
+    if words[0].lower().rstrip(".") not in _TITLES and _PLAIN_WORD.match(words[0]) and _PLAIN_WORD.match(words[-1]) \
+            and (len(words) == 2 or (len(words) == 3 and _INITIAL.match(words[1]))):
+        # "Stephen Lendman", "Jack D. Douglas": nothing for nameparser to decide (it would say
+        # first, middle, last), and it costs a third of a millisecond a name.
+        return Author(name=name, given=" ".join(words[:-1]), family=words[-1], email=email, bio=bio)
     from nameparser import HumanName
 
     parsed = HumanName(name)
@@ -38,5 +39,6 @@ def split_name(name: str, *, email: str | None = None, bio: str | None = None) -
 
 
 _PLAIN_WORD = re.compile(r"^[A-Z\u00C0-\u024F][a-z\u00DF-\u024F'’]+(?:-[A-Z\u00C0-\u024F][a-z\u00DF-\u024F'’]+)?$")
+_INITIAL = re.compile(r"^[A-Z]\.$")
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "dame", "rev", "fr", "sr", "jr"})
 _PARTICLES = frozenset({"van", "von", "de", "del", "della", "di", "da", "la", "le", "bin", "al", "al-", "y"})
