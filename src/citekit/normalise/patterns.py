@@ -327,8 +327,21 @@ OPENING_TRIGGER_WORDS = frozenset([
     "acknowledge", "acknowledges", "acknowledged", "acknowledgement", "acknowledgements", "acknowledgment",
     "acknowledgments", "thank", "thanks", "thanked",
 ])
+# The strings above as whole words and phrases, for lines short enough that one regex call
+# costs less than a loop of substring tests.
+TRIGGER_WORDS = frozenset([
+    "facebook", "twitter", "telegram", "instagram", "share", "comment", "comments", "commenting",
+    "newsletter", "appeared first on", "copyright", "copyrighted", "rights reserved", "permission",
+    "licensed", "license", "licence", "licenses", "licences", "licensing", "creative commons", "cc by", "cc-by",
+    "public domain", "gnu free", "responsible", "responsibility", "views expressed", "fair use",
+    "et al", "doi:", "accessed ",
+])
 OPENING_SPAN = 40
 """Characters at the start of a line where an opening trigger word must begin."""
+SHORT_TRIGGER_LINE = 120
+"""Lines up to this long are searched for every trigger word in one regex (opening words count
+anywhere in them: more lines go through the tables, none is missed); longer ones by substring
+tests and the opening span, which cost less than a regex pass over a long line."""
 TRIGGER_SYMBOLS: tuple[str, ...] = ("©", "(c)")
 
 
@@ -361,6 +374,7 @@ def word_search(words: frozenset[str], letters: str = "a-záéíóúñ") -> Word
 
 
 _OPENING_TRIGGER = word_search(OPENING_TRIGGER_WORDS)
+_SHORT_LINE_TRIGGER = word_search(OPENING_TRIGGER_WORDS | TRIGGER_WORDS)
 _OPENING_READ = OPENING_SPAN + max(map(len, OPENING_TRIGGER_WORDS))
 """How much of a line the opening words are looked for in: every word that begins in the span, whole."""
 
@@ -396,12 +410,14 @@ def has_trigger(lowered: str) -> bool:
     # "See …" opens a reference line (REFERENCE_LINE); "see" elsewhere is ordinary prose.
     if lowered.startswith("see "):
         return True
-    # Substring tests cost a third of a regex pass over the same line.
-    for needed in TRIGGER_SUBSTRINGS:
-        if needed in lowered:
-            return True
     for symbol in TRIGGER_SYMBOLS:
         if symbol in lowered:
+            return True
+    if len(lowered) <= SHORT_TRIGGER_LINE:  # one regex call for every word costs less here
+        return _SHORT_LINE_TRIGGER.found_in(lowered)
+    # Substring tests cost a third of a regex pass over a long line.
+    for needed in TRIGGER_SUBSTRINGS:
+        if needed in lowered:
             return True
     return _OPENING_TRIGGER.found_in(lowered[:_OPENING_READ])
 
