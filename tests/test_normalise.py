@@ -253,6 +253,24 @@ def test_table_rows_hold_a_trigger_word() -> None:
         assert P.has_trigger(example.lower()), example
 
 
+def test_trigger_substrings_are_found_line_by_line_in_one_pass() -> None:
+    """One scan of the whole text finds the lines holding a trigger substring, as a test of each line would."""
+    lines = [line.lower() for line in _lines_to_classify()] + ["", "x", "© 2017", "a (c) b", "licence\nfacebook"]
+    text = "\n".join(lines)
+    expected = {number for number, line in enumerate(text.split("\n"), start=1)
+                if any(needed in line for needed in P.TRIGGER_SUBSTRINGS)}
+    assert P.lines_holding_trigger_substrings(text) == expected
+    assert len(expected) > 20
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aΣσςİiK\u212a ſs.\t\n\xa0\u2009")), max_size=40))
+def test_lower_case_of_the_whole_text_splits_into_the_lines_lower_case(text: str) -> None:
+    """normalise_text lowers the whole text once and splits it: lower() must not reach across lines."""
+    whole = [line.strip() for line in text.lower().split("\n")]
+    assert whole == [line.strip().lower() for line in text.split("\n")]
+
+
 def test_second_copyright_and_licence_lines_are_kept() -> None:
     """Found by the generated-input test: a second copyright line used to vanish from the output."""
     text = ("Title\n\nBody text of the article that is long enough to be prose, with enough words to count.\n\n"
@@ -306,7 +324,7 @@ def _kinds(lines: list[str]) -> list[tuple[str | None, str]]:
 
 
 def _without_line_prefilters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "has_trigger", lambda lowered: True)
+    monkeypatch.setattr(P, "has_trigger", lambda lowered, holds_substring=None: True)
     monkeypatch.setattr(P, "gate", lambda lowered, table: True)
     monkeypatch.setattr(N, "_may_have_shape", lambda plain, lowered: True)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ahocorasick_rs import AhoCorasick
+
 _I = re.IGNORECASE
 
 
@@ -298,14 +300,14 @@ SHAPE_OPENINGS: dict[str, tuple[str, ...]] = {
 }
 
 # A line can match a boilerplate, source, rights, notice, caption or reference row only if it
-# holds one of these strings, words or symbols: cheap tests that spare ordinary prose every such
-# regex. What the rows need wherever it stands (rows not anchored at the start, or anchored with
-# an open-ended run before it), as substrings of the lower-cased line:
+# holds one of these strings or words: cheap tests that spare ordinary prose every such regex.
+# What the rows need wherever it stands (rows not anchored at the start, or anchored with an
+# open-ended run before it), as substrings of the lower-cased line:
 TRIGGER_SUBSTRINGS: tuple[str, ...] = (
     "facebook", "twitter", "telegram", "instagram", "share", "comment",  # social prompts
     "newsletter", "appeared first on",  # "Subscribe to X for its newsletter", "The post X appeared first on Y"
     "copyright", "rights reserved", "permission", "licen", "creative commons", "cc by", "cc-by",  # rights
-    "public domain", "gnu free",
+    "public domain", "gnu free", "©", "(c)",
     "responsib", "views expressed", "fair use",  # notices ("copyrighted material" holds "copyright")
     "et al", "doi:", "accessed ",  # citation marks
 )
@@ -327,22 +329,8 @@ OPENING_TRIGGER_WORDS = frozenset([
     "acknowledge", "acknowledges", "acknowledged", "acknowledgement", "acknowledgements", "acknowledgment",
     "acknowledgments", "thank", "thanks", "thanked",
 ])
-# The strings above as whole words and phrases, for lines short enough that one regex call
-# costs less than a loop of substring tests.
-TRIGGER_WORDS = frozenset([
-    "facebook", "twitter", "telegram", "instagram", "share", "comment", "comments", "commenting",
-    "newsletter", "appeared first on", "copyright", "copyrighted", "rights reserved", "permission",
-    "licensed", "license", "licence", "licenses", "licences", "licensing", "creative commons", "cc by", "cc-by",
-    "public domain", "gnu free", "responsible", "responsibility", "views expressed", "fair use",
-    "et al", "doi:", "accessed ",
-])
 OPENING_SPAN = 40
 """Characters at the start of a line where an opening trigger word must begin."""
-SHORT_TRIGGER_LINE = 120
-"""Lines up to this long are searched for every trigger word in one regex (opening words count
-anywhere in them: more lines go through the tables, none is missed); longer ones by substring
-tests and the opening span, which cost less than a regex pass over a long line."""
-TRIGGER_SYMBOLS: tuple[str, ...] = ("©", "(c)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,9 +362,30 @@ def word_search(words: frozenset[str], letters: str = "a-záéíóúñ") -> Word
 
 
 _OPENING_TRIGGER = word_search(OPENING_TRIGGER_WORDS)
-_SHORT_LINE_TRIGGER = word_search(OPENING_TRIGGER_WORDS | TRIGGER_WORDS)
 _OPENING_READ = OPENING_SPAN + max(map(len, OPENING_TRIGGER_WORDS))
 """How much of a line the opening words are looked for in: every word that begins in the span, whole."""
+# All the substrings in one Aho-Corasick automaton (Rust, SIMD): one pass over a whole article
+# costs a fifth of one substring test after another.
+_SUBSTRING_SEARCH = AhoCorasick(list(TRIGGER_SUBSTRINGS))
+
+
+def lines_holding_trigger_substrings(lowered_text: str) -> set[int]:
+    """The numbers (from 1) of the lines of a lower-cased text that hold a trigger substring."""
+    return {lowered_text.count("\n", 0, start) + 1
+            for _, start, _ in _SUBSTRING_SEARCH.find_matches_as_indexes(lowered_text)}
+
+
+def has_trigger(lowered: str, holds_substring: bool | None = None) -> bool:
+    """True when a lower-cased line holds a string or word some table row needs.
+
+    ``holds_substring`` says whether it holds a trigger substring, when the caller knows
+    (:func:`lines_holding_trigger_substrings`)."""
+    if holds_substring is None:
+        holds_substring = bool(_SUBSTRING_SEARCH.find_matches_as_indexes(lowered))
+    # "See …" opens a reference line (REFERENCE_LINE); "see" elsewhere is ordinary prose.
+    if holds_substring or lowered.startswith("see "):
+        return True
+    return _OPENING_TRIGGER.found_in(lowered[:_OPENING_READ])
 
 
 # Per-table (or per-row) gates: the substrings without which a table's (slow, case-insensitive)
@@ -403,23 +412,6 @@ def gate(lowered: str, table: str) -> bool:
         if key in lowered:
             return True
     return False
-
-
-def has_trigger(lowered: str) -> bool:
-    """True when a lower-cased line holds a string, word or symbol some table row needs."""
-    # "See …" opens a reference line (REFERENCE_LINE); "see" elsewhere is ordinary prose.
-    if lowered.startswith("see "):
-        return True
-    for symbol in TRIGGER_SYMBOLS:
-        if symbol in lowered:
-            return True
-    if len(lowered) <= SHORT_TRIGGER_LINE:  # one regex call for every word costs less here
-        return _SHORT_LINE_TRIGGER.found_in(lowered)
-    # Substring tests cost a third of a regex pass over a long line.
-    for needed in TRIGGER_SUBSTRINGS:
-        if needed in lowered:
-            return True
-    return _OPENING_TRIGGER.found_in(lowered[:_OPENING_READ])
 
 
 # --------------------------------------------------------------------------------------------
