@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import citekit.normalise as N
 from citekit.errors import InputError
 from citekit.model import Document
+from citekit.normalise import dates as D
 from citekit.normalise import inlines as I
 from citekit.normalise import normalise_text
 from citekit.normalise import patterns as P
@@ -199,6 +200,41 @@ def test_invalid_utf16_names_the_line() -> None:
 def test_dates_keep_only_the_printed_parts(printed: str, iso: str | None) -> None:
     """dateutil fills missing parts from a default; citekit never lets today leak in."""
     assert parse_date(printed) == iso
+
+
+_MONTH_SPELLINGS = [spelling for names in D._MONTH_NAMES.MONTHS for name in names
+                    for spelling in (name, name.lower(), name.upper(), f"{name}.")] + ["Mai", "Janvier", "Jnuary"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_MONTH_SPELLINGS), st.integers(0, 40), st.integers(1890, 2110), st.booleans(),
+       st.sampled_from([" ", ", ", "  ", " ,"]), st.sampled_from(["", "th", "st"]))
+def test_common_date_shapes_read_as_dateutil_reads_them(month: str, day: int, year: int, day_first: bool,
+                                                        separator: str, ordinal: str) -> None:
+    """"January 29, 2017" and "29 January 2017" are read without dateutil: the answer must be the same."""
+    if day_first:
+        printed = f"{day}{ordinal} {month}{separator}{year}"
+    else:
+        printed = f"{month} {day:02d}{ordinal}{separator}{year}"
+    D.parse_date.cache_clear()
+    fast = parse_date(printed)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(D, "_read_common_shape", lambda cleaned: None)
+        D.parse_date.cache_clear()
+        assert parse_date(printed) == fast, printed
+    D.parse_date.cache_clear()
+
+
+def test_common_date_shapes_skip_dateutil() -> None:
+    assert D._read_common_shape("January 29 2017") == D._read_common_shape("29 Jan. 2017") == "2017-01-29"
+    assert D._read_common_shape("February 30 2017") is None  # dateutil decides
+    assert D._read_common_shape("Monday January 29 2017") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\xa0.")), max_size=40), st.integers(0, 30))
+def test_word_count_is_exact_up_to_its_limit(text: str, limit: int) -> None:
+    assert N._words(text, limit) == min(len(text.split()), limit + 1)
 
 
 def test_byline_forms() -> None:

@@ -261,20 +261,22 @@ def _plausible_names(names: str) -> bool:
     return all(_NAME_WORD.match(w) for w in words if not w[:1].isdecimal()) and words[0][:1].isupper()
 
 
-def _words(text: str) -> int:
-    return len(text.split())
+def _words(text: str, limit: int) -> int:
+    """The number of words in ``text``, counted no further than ``limit + 1``: enough to compare
+    with ``limit``, without splitting a long paragraph into all its words."""
+    return len(text.split(maxsplit=limit))
 
 
 @lru_cache(maxsize=4096)
 def _is_prose(text: str) -> bool:
-    words = _words(text)
+    words = _words(text, PROSE_MIN_WORDS)
     return words >= PROSE_MIN_WORDS or (words >= 10 and bool(P.PROSE_WORDS.search(text))
                                         and text.endswith((".", "…")))
 
 
 @lru_cache(maxsize=4096)
 def _title_like(text: str) -> bool:
-    words = _words(text)
+    words = _words(text, TITLE_MAX_WORDS)
     if not 2 <= words <= TITLE_MAX_WORDS or P.URL.search(text):
         return False
     if text.endswith((".", ":", ";", ",")) and not text.endswith("..."):
@@ -451,7 +453,8 @@ def _clean_name(name: str) -> str:
 def _clean_site(site: str) -> str:
     site = " ".join(site.split()).strip(" ,:;.-–—()")
     site = re.sub(r"\s+(?:web\s*site|for free)$", "", site, flags=re.I)
-    site = re.sub(r"^(?:the\s+)(?=[A-Z])", "", site) if site.lower().startswith("the ") and _words(site) > 2 else site
+    if site.lower().startswith("the ") and _words(site, 2) > 2:
+        site = re.sub(r"^(?:the\s+)(?=[A-Z])", "", site)
     return site.strip()
 
 
@@ -587,14 +590,14 @@ def _header(state: State, units: list[Unit], roundup: bool) -> int:
             else:
                 state.title = Candidate(text, 0, unit.numbers, "first-headline-line")
                 state.own(unit, "title")
-        elif kind is None and seen_byline and text.isupper() and _words(text) >= 5:
+        elif kind is None and seen_byline and text.isupper() and _words(text, 5) >= 5:
             _dek(state, unit)  # an all-capitals summary under the byline is a dek
         elif kind is None and _is_prose(text) and _byline_follows(units, index):
             _dek(state, unit)  # a promo or standfirst printed between the headline and the byline
         elif kind is None and not _is_prose(text) and _byline_ahead(units, index):
             _dek(state, unit)  # verse, kickers and promos above a byline
         elif kind is None and _is_prose(text):
-            if state.title is None and not seen_meta and _words(text) <= 60 and _teaser(units, index):
+            if state.title is None and not seen_meta and _words(text, 60) <= 60 and _teaser(units, index):
                 _dek(state, unit)  # a teaser printed above the headline
             else:
                 return index
@@ -603,7 +606,7 @@ def _header(state: State, units: list[Unit], roundup: bool) -> int:
         elif kind is None and state.title is None and not seen_meta and _LIST_ITEM.match(text) \
                 and not _earlier_content(units, index, skip_lists=True):
             _dek(state, unit)  # key points listed above an untitled article
-        elif kind is None and state.title is not None and _words(text) <= DEK_MAX_WORDS:
+        elif kind is None and state.title is not None and _words(text, DEK_MAX_WORDS) <= DEK_MAX_WORDS:
             _dek(state, unit)
         else:
             return index
@@ -985,7 +988,7 @@ def _peel(state: State) -> None:
     first_index = content[0]
     kind, unit = state.body[first_index]
     text = unit.raw
-    if len(state.body) <= 3 and _words(text) > 60:
+    if len(state.body) <= 3 and _words(text, 60) > 60:
         text = _peel_dataset_head(state, unit, text)
     wire = P.WIRE_CREDIT.match(plain_text(text))
     if wire:
@@ -1028,7 +1031,7 @@ def _peel_dataset_head(state: State, unit: Unit, text: str) -> str:
             text = text[date.end():]
             # Headline-ese (no articles, no "said") right after the date line is the headline.
             headline = re.match(r"^(?P<h>[^.!?]{10,160}?)\.\s+(?=[A-Z])", text)
-            if headline and state.title is None and _words(headline.group("h")) <= 16 \
+            if headline and state.title is None and _words(headline.group("h"), 16) <= 16 \
                     and not P.PROSE_WORDS.search(headline.group("h")):
                 state.title = Candidate(headline.group("h"), 0, unit.numbers, "dataset-headline",
                                         printed=headline.group(0).strip())

@@ -8,8 +8,10 @@ printed and is left out ("January 2017" → "2017-01"). Nothing comes from today
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
+
+from dateutil import parser
 
 # Spanish (and a few Portuguese/French) month names, so that dateutil, which reads English, can
 # parse the Spanish reposts in the corpus ("08 Enero 2017", "13 de enero de 2017").
@@ -27,6 +29,15 @@ _DEFAULT_B = datetime(1908, 5, 7)
 # A string must contain a year (four digits 1900–2099) to count as a date: "Saturday" or
 # "the 5th" alone are not publication dates.
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# The shapes most dates are printed in, as they stand after the cleaning in parse_date: "January
+# 29 2017", "29 January 2017", "Jul. 01 2016". They are read here, with dateutil's own month
+# names; a dateutil parse costs a hundred times more. Every other shape, and a day the month does
+# not have, goes to dateutil. tests/test_normalise.py checks that the two read these alike.
+_COMMON_SHAPE = re.compile(
+    r"(?:(?P<day_first>\d{1,2}) (?P<month_second>[A-Za-z]+)\.?|(?P<month_first>[A-Za-z]+)\.? (?P<day_second>\d{1,2}))"
+    r" (?P<year>\d{4})")
+_MONTH_NAMES = parser.parserinfo()
+
 _MONTH_WORD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
 
@@ -34,14 +45,15 @@ _MONTH_WORD = re.compile(
 @lru_cache(maxsize=8192)
 def parse_date(text: str) -> str | None:
     """ISO 8601 (possibly partial) for a printed date, or None when ``text`` is not one."""
-    from dateutil import parser
-
     cleaned = _FOREIGN_RE.sub(lambda m: _MONTHS_FOREIGN[m.group(1).lower()], text)
     cleaned = _SPANISH_DE.sub(" ", cleaned)
     cleaned = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", cleaned)
     cleaned = cleaned.replace(",", " ").strip()
     if not _YEAR.search(cleaned):
         return None
+    common = _read_common_shape(cleaned)
+    if common is not None:
+        return common
     try:
         first = parser.parse(cleaned, default=_DEFAULT_A, fuzzy=False)
         # A part that differs from default A was printed; only a part equal to it (a date in
@@ -58,6 +70,22 @@ def parse_date(text: str) -> str | None:
     if first.day != second.day:
         return f"{first.year:04d}-{first.month:02d}"
     return f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
+
+
+def _read_common_shape(cleaned: str) -> str | None:
+    """The ISO date of a month, day and year printed in one of the common shapes, else None."""
+    match = _COMMON_SHAPE.fullmatch(" ".join(cleaned.split()))
+    if match is None:
+        return None
+    month = _MONTH_NAMES.month(match["month_first"] or match["month_second"])
+    if month is None:
+        return None
+    year, day = int(match["year"]), int(match["day_first"] or match["day_second"])
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 @lru_cache(maxsize=8192)
