@@ -454,6 +454,12 @@ def test_line_prefilters_never_change_a_kind_on_lines_the_rows_match(line: str, 
         assert _kinds([line]) == fast, line
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(P.BIO_SENTENCE), st.text(max_size=20))
+def test_bio_sentences_pass_their_gate(sentence: str, rest: str) -> None:
+    assert P.may_open_bio(sentence + rest)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["Jane", "Stephen", "Lendman", "D.", "Q.", "Anne-Marie", "O’Brien", "Núñez",
                                  "van", "Dr.", "Jr.", "III", "Smith", "de", "la", "Cruz"]), min_size=2, max_size=4))

@@ -181,11 +181,10 @@ def _classify(number: int, raw: str, lowered_raw: str | None = None, holds_subst
                 or (P.gate(lowered, "license") and P.LICENSE.search(plain))):
             line.kind, line.rule = "rights", "rights"
             return line
-        notice = next((rule for rule in P.NOTICES
-                       if P.gate(lowered, f"notice:{rule.name}") and rule.pattern.search(plain)), None)
-        if notice is not None:
-            line.kind, line.rule = "notice", notice.name
-            return line
+        for notice in P.NOTICES:
+            if P.gate(lowered, f"notice:{notice.name}") and notice.pattern.search(plain):
+                line.kind, line.rule = "notice", notice.name
+                return line
         if P.gate(lowered, "reference") and (
                 P.REFERENCE_LINE.match(plain) or len(P.CITATION_MARKS.findall(plain)) >= 2):
             line.kind, line.rule = "reference", "reference"
@@ -786,7 +785,7 @@ def _body(state: State, units: list[Unit], start: int, roundup: bool) -> None:
         if kind == "separator" and late and index + 1 < total and units[index + 1].kind == "editor-note":
             state.remove(unit, "separator")
             continue
-        bio = P.BIO_SENTENCE.match(text) if kind is None else None
+        bio = P.BIO_SENTENCE.match(text) if kind is None and P.may_open_bio(text) else None
         if bio and index > start and _duplicate_bio(state, text):
             if pending_label is not None:
                 state.remove(pending_label, "duplicate")
@@ -1068,7 +1067,7 @@ def _peel_tail(state: State, unit: Unit, text: str) -> str:
         text = text[:credit.start()]
     for match in _SENTENCE_BREAK.finditer(text, len(text) // 2):
         rest = text[match.end():].lstrip()
-        bio = P.BIO_SENTENCE.match(rest)
+        bio = P.BIO_SENTENCE.match(rest) if P.may_open_bio(rest) else None
         if bio:
             state.add_author(bio.group("name"), unit.numbers, "glued-bio", weak=True)
             state.bios.append((bio.group("name"), rest, unit.numbers))

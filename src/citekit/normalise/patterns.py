@@ -259,6 +259,15 @@ NOTICE_ORGANISATION = re.compile(
 # Author bios after the body: "Stephen Lendman lives in Chicago.", "Alan Joel has been a CPA …"
 BIO_SENTENCE = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2}) (?:lives in|is an? |is the |has been |was raised|writes |holds |is author|is a graduate|is editor|is founder|works )")
+
+
+def may_open_bio(text: str) -> bool:
+    """False when ``text`` cannot match BIO_SENTENCE, whose name's first two words (or word and
+    initial) are capitalised: a test of two characters spares most paragraphs the regex."""
+    second_word = text.find(" ") + 1
+    return "A" <= text[:1] <= "Z" and "A" <= text[second_word:second_word + 1] <= "Z"
+
+
 # Labels that introduce a bio: "About the author:", "About Anatoly Karlin"
 BIO_LABEL = re.compile(r"^(?:(?i:about the authors?):?|(?i:about) (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})|(?i:author bio|biography):?)$")
 # Lines that continue a bio: "His new book …", "Visit his blog site at …", "Listen to …"
