@@ -289,14 +289,32 @@ def test_table_rows_hold_a_trigger_word() -> None:
         assert P.has_trigger(example.lower()), example
 
 
-def test_trigger_substrings_are_found_line_by_line_in_one_pass() -> None:
-    """One scan of the whole text finds the lines holding a trigger substring, as a test of each line would."""
-    lines = [line.lower() for line in _lines_to_classify()] + ["", "x", "© 2017", "a (c) b", "licence\nfacebook"]
-    text = "\n".join(lines)
-    expected = {number for number, line in enumerate(text.split("\n"), start=1)
-                if any(needed in line for needed in P.TRIGGER_SUBSTRINGS)}
-    assert P.lines_holding_trigger_substrings(text) == expected
-    assert len(expected) > 20
+_OPENING_WORD = re.compile(
+    "(?<![a-záéíóúñ])(?:" + "|".join(map(re.escape, P.OPENING_TRIGGER_WORDS)) + ")(?![a-záéíóúñ])")
+
+
+def _holds_trigger(lowered: str) -> bool:
+    """What the trigger prefilter means, written plainly: a substring anywhere, an opening word
+    (whole) beginning in the opening span, or "see " at the start."""
+    opening = lowered[:P.OPENING_SPAN + max(map(len, P.OPENING_TRIGGER_WORDS))]
+    return (any(needed in lowered for needed in P.TRIGGER_SUBSTRINGS) or lowered.startswith("see ")
+            or any(match.start() < P.OPENING_SPAN for match in _OPENING_WORD.finditer(opening)))
+
+
+def test_triggered_lines_are_found_in_one_pass_as_line_by_line() -> None:
+    lines = [line.lower().strip() for line in _lines_to_classify()] + ["", "x", "© 2017", "see a", "accessed"]
+    expected = {number for number, line in enumerate(lines, start=1) if _holds_trigger(line)}
+    assert P.triggered_lines(lines) == expected
+    assert 100 < len(expected) < len(lines) / 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*sorted(P.OPENING_TRIGGER_WORDS)[::3], *P.TRIGGER_SUBSTRINGS[::2], "see",
+                                          "x" * 9, "likely", "ed", " ", "  ", "(", "’", "é", "\n", "1", "-"]),
+                         max_size=12).map("".join), max_size=6))
+def test_triggered_lines_agree_with_the_plain_definition(parts: list[str]) -> None:
+    lines = [line.strip() for line in "\n".join(parts).split("\n")]
+    assert P.triggered_lines(lines) == {number for number, line in enumerate(lines, start=1) if _holds_trigger(line)}
 
 
 @settings(max_examples=300, deadline=None)
@@ -360,7 +378,7 @@ def _kinds(lines: list[str]) -> list[tuple[str | None, str]]:
 
 
 def _without_line_prefilters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "has_trigger", lambda lowered, holds_substring=None: True)
+    monkeypatch.setattr(P, "has_trigger", lambda lowered: True)
     monkeypatch.setattr(P, "gate", lambda lowered, table: True)
     monkeypatch.setattr(N, "_may_have_shape", lambda plain, lowered: True)
 

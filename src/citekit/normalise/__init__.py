@@ -124,17 +124,17 @@ def _may_have_shape(plain: str, lowered: str) -> bool:
     return _SHORT_SHAPES.match(plain) is not None
 
 
-def _classify(number: int, raw: str, lowered_raw: str | None = None, holds_substring: bool | None = None) -> Line:
-    """What kind of line ``raw`` is. A caller that has ``raw`` in lower case, and knows whether it
-    holds a trigger substring, passes them on."""
+def _classify(number: int, raw: str, lowered_raw: str | None = None, keyed: bool | None = None) -> Line:
+    """What kind of line ``raw`` is. A caller that has ``raw`` stripped and in lower case, and
+    knows whether it holds a trigger (:func:`patterns.triggered_lines`), passes them on."""
     text = raw.strip()
     if "[" in text or "<" in text:
         plain = plain_text(text).strip()
         lowered = plain.lower()
-        holds_substring = None  # the markup's URLs are not the line's plain text
+        keyed = None  # the markup's URLs are not the line's plain text
     else:
         plain = text
-        lowered = text.lower() if lowered_raw is None else lowered_raw.strip()
+        lowered = text.lower() if lowered_raw is None else lowered_raw
     line = Line(number, text, plain, lowered)
     short = len(plain) <= SHORT_LINE
     if text.startswith(("# ", "## ")):
@@ -150,7 +150,8 @@ def _classify(number: int, raw: str, lowered_raw: str | None = None, holds_subst
         line.kind, line.rule = "md-quote", "markdown-quote"
         return line
     # Ordinary prose holds none of the tables' key words: it skips every end-matter regex.
-    keyed = P.has_trigger(lowered, holds_substring)
+    if keyed is None:
+        keyed = P.has_trigger(lowered)
     if not keyed and (not short or not _may_have_shape(plain, lowered)):
         return line
     boilerplate = P.first_rule(P.BOILERPLATE, P.BOILERPLATE_ANY, plain,
@@ -1257,10 +1258,10 @@ def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = No
     text = _without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.removeprefix("\ufeff")
     # Lower-cased once for the whole text (lower() has no context across a line break), and
-    # searched once for the trigger substrings.
-    lowered_text = text.lower()
-    triggered = P.lines_holding_trigger_substrings(lowered_text)
-    line_pairs = zip(text.split("\n"), lowered_text.split("\n"), strict=True)
+    # searched once for the strings and words that let a line into the tables.
+    lowered_lines = [line.strip() for line in text.lower().split("\n")]
+    triggered = P.triggered_lines(lowered_lines)
+    line_pairs = zip(text.split("\n"), lowered_lines, strict=True)
     lines: list[Line | None] = [
         _classify(number, content, lowered, number in triggered) if content.strip() else None
         for number, (content, lowered) in enumerate(line_pairs, start=1)

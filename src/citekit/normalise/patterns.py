@@ -8,7 +8,10 @@ Rows are general truths of scraped news and blog pages, never facts about one si
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ahocorasick_rs import AhoCorasick
 
@@ -342,59 +345,49 @@ OPENING_SPAN = 40
 """Characters at the start of a line where an opening trigger word must begin."""
 
 
-@dataclass(frozen=True, slots=True)
-class WordSearch:
-    """Finds any of a set of words as a whole word (a run of ``letters``) in lower-case text.
-
-    The words are grouped by first letter, so the regex engine tries a handful of alternatives
-    where a word may start. The main regex opens with the character before the word (a
-    non-letter): a regex that opens with a character class lets the engine skip ahead to the
-    next such character in C, instead of trying every position; a word at the very start of the
-    text is matched by ``at_start``. Two to three times faster than splitting into words.
-    """
-
-    at_start: re.Pattern[str]
-    inside: re.Pattern[str]
-
-    def found_in(self, lowered: str) -> bool:
-        return bool(self.at_start.match(lowered) or self.inside.search(lowered))
-
-
-def word_search(words: frozenset[str], letters: str = "a-záéíóúñ") -> WordSearch:
-    """A :class:`WordSearch` for ``words``."""
-    by_first: dict[str, list[str]] = {}
-    for word in sorted(words, key=lambda w: (-len(w), w)):
-        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
-    alternatives = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
-    word = f"(?:{alternatives})(?![{letters}])"
-    return WordSearch(at_start=re.compile(word), inside=re.compile(f"[^{letters}]{word}"))
-
-
-_OPENING_TRIGGER = word_search(OPENING_TRIGGER_WORDS)
 _OPENING_READ = OPENING_SPAN + max(map(len, OPENING_TRIGGER_WORDS))
 """How much of a line the opening words are looked for in: every word that begins in the span, whole."""
-# All the substrings in one Aho-Corasick automaton (Rust, SIMD): one pass over a whole article
-# costs a fifth of one substring test after another.
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzáéíóúñ")
+"""What a trigger word is made of: a word is a run of these, and anything else bounds it."""
+# Aho-Corasick automata (Rust, SIMD): one pass over a whole article finds every string, for a
+# fraction of the cost of one test after another on each line.
 _SUBSTRING_SEARCH = AhoCorasick(list(TRIGGER_SUBSTRINGS))
+_OPENING_WORD_SEARCH = AhoCorasick(sorted(OPENING_TRIGGER_WORDS))
 
 
-def lines_holding_trigger_substrings(lowered_text: str) -> set[int]:
-    """The numbers (from 1) of the lines of a lower-cased text that hold a trigger substring."""
-    return {lowered_text.count("\n", 0, start) + 1
-            for _, start, _ in _SUBSTRING_SEARCH.find_matches_as_indexes(lowered_text)}
-
-
-def has_trigger(lowered: str, holds_substring: bool | None = None) -> bool:
-    """True when a lower-cased line holds a string or word some table row needs.
-
-    ``holds_substring`` says whether it holds a trigger substring, when the caller knows
-    (:func:`lines_holding_trigger_substrings`)."""
-    if holds_substring is None:
-        holds_substring = bool(_SUBSTRING_SEARCH.find_matches_as_indexes(lowered))
+def triggered_lines(lowered_lines: Sequence[str]) -> set[int]:
+    """The numbers (from 1) of the lines that hold a string or word some table row needs: a
+    trigger substring anywhere, an opening trigger word (whole) that begins within the first
+    OPENING_SPAN characters, or "see " at the start. ``lowered_lines`` are stripped and in lower
+    case; each pass covers all of them at once."""
+    text = "\n".join(lowered_lines)
+    found = [start for _, start, _ in _SUBSTRING_SEARCH.find_matches_as_indexes(text)]
+    numbers = _line_numbers(found, lowered_lines)
+    openings = [line[:_OPENING_READ] for line in lowered_lines]
+    text = "\n".join(openings)
+    line_ends = list(accumulate(len(line) + 1 for line in openings))
+    for _, start, end in _OPENING_WORD_SEARCH.find_matches_as_indexes(text, overlapping=True):
+        index = bisect_right(line_ends, start)
+        column = start - (line_ends[index - 1] if index else 0)
+        # Whole words only: no letter just before or after (a line break is not a letter).
+        if column < OPENING_SPAN and text[start - 1:start] not in _LETTERS and text[end:end + 1] not in _LETTERS:
+            numbers.add(index + 1)
     # "See …" opens a reference line (REFERENCE_LINE); "see" elsewhere is ordinary prose.
-    if holds_substring or lowered.startswith("see "):
-        return True
-    return _OPENING_TRIGGER.found_in(lowered[:_OPENING_READ])
+    numbers.update(number for number, line in enumerate(lowered_lines, start=1) if line.startswith("see "))
+    return numbers
+
+
+def _line_numbers(positions: list[int], lines: Sequence[str]) -> set[int]:
+    """The numbers (from 1) of the lines where ``positions`` of ``"\\n".join(lines)`` fall."""
+    if not positions:
+        return set()
+    line_ends = list(accumulate(len(line) + 1 for line in lines))
+    return {bisect_right(line_ends, position) + 1 for position in positions}
+
+
+def has_trigger(lowered: str) -> bool:
+    """True when a lower-cased, stripped line holds a string or word some table row needs."""
+    return bool(triggered_lines((lowered,)))
 
 
 # Per-table (or per-row) gates: the substrings without which a table's (slow, case-insensitive)
