@@ -294,11 +294,10 @@ _OPENING_WORD = re.compile(
 
 
 def _holds_trigger(lowered: str) -> bool:
-    """What the trigger prefilter means, written plainly: a substring anywhere, an opening word
-    (whole) beginning in the opening span, or "see " at the start."""
-    opening = lowered[:P.OPENING_SPAN + max(map(len, P.OPENING_TRIGGER_WORDS))]
-    return (any(needed in lowered for needed in P.TRIGGER_SUBSTRINGS) or lowered.startswith("see ")
-            or any(match.start() < P.OPENING_SPAN for match in _OPENING_WORD.finditer(opening)))
+    """What the trigger prefilter means, written plainly: a substring anywhere, or an opening word
+    (whole) beginning in the opening span."""
+    return (any(needed in lowered for needed in P.TRIGGER_SUBSTRINGS)
+            or any(match.start() < P.OPENING_SPAN for match in _OPENING_WORD.finditer(lowered)))
 
 
 def test_triggered_lines_are_found_in_one_pass_as_line_by_line() -> None:
@@ -310,7 +309,7 @@ def test_triggered_lines_are_found_in_one_pass_as_line_by_line() -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.lists(st.sampled_from([*sorted(P.OPENING_TRIGGER_WORDS)[::3], *P.TRIGGER_SUBSTRINGS[::2], "see",
-                                          "x" * 9, "likely", "ed", " ", "  ", "(", "’", "é", "\n", "1", "-"]),
+                                          "x" * 9, "likely", "ed", " ", "  ", "(", "’", "é", "\n", "1", "-", "\t"]),
                          max_size=12).map("".join), max_size=6))
 def test_triggered_lines_agree_with_the_plain_definition(parts: list[str]) -> None:
     lines = [line.strip() for line in "\n".join(parts).split("\n")]

@@ -340,6 +340,7 @@ OPENING_TRIGGER_WORDS = frozenset([
     "editor", "editors", "ed", "note",  # editor's notes
     "acknowledge", "acknowledges", "acknowledged", "acknowledgement", "acknowledgements", "acknowledgment",
     "acknowledgments", "thank", "thanks", "thanked",
+    "see",  # reference lines: "See Prosecutors proceed …, TakingInIssues.com, 2018."
 ])
 OPENING_SPAN = 40
 """Characters at the start of a line where an opening trigger word must begin."""
@@ -357,23 +358,19 @@ _OPENING_WORD_SEARCH = AhoCorasick(sorted(OPENING_TRIGGER_WORDS))
 
 def triggered_lines(lowered_lines: Sequence[str]) -> set[int]:
     """The numbers (from 1) of the lines that hold a string or word some table row needs: a
-    trigger substring anywhere, an opening trigger word (whole) that begins within the first
-    OPENING_SPAN characters, or "see " at the start. ``lowered_lines`` are stripped and in lower
-    case; each pass covers all of them at once."""
+    trigger substring anywhere, or an opening trigger word (whole) that begins within the first
+    OPENING_SPAN characters. ``lowered_lines`` are stripped and in lower case; one pass of each
+    automaton covers all of them."""
     text = "\n".join(lowered_lines)
-    found = [start for _, start, _ in _SUBSTRING_SEARCH.find_matches_as_indexes(text)]
-    numbers = _line_numbers(found, lowered_lines)
-    openings = [line[:_OPENING_READ] for line in lowered_lines]
-    text = "\n".join(openings)
-    line_ends = list(accumulate(len(line) + 1 for line in openings))
-    for _, start, end in _OPENING_WORD_SEARCH.find_matches_as_indexes(text, overlapping=True):
-        index = bisect_right(line_ends, start)
-        column = start - (line_ends[index - 1] if index else 0)
-        # Whole words only: no letter just before or after (a line break is not a letter).
-        if column < OPENING_SPAN and text[start - 1:start] not in _LETTERS and text[end:end + 1] not in _LETTERS:
-            numbers.add(index + 1)
-    # "See …" opens a reference line (REFERENCE_LINE); "see" elsewhere is ordinary prose.
-    numbers.update(number for number, line in enumerate(lowered_lines, start=1) if line.startswith("see "))
+    numbers = _line_numbers([start for _, start, _ in _SUBSTRING_SEARCH.find_matches_as_indexes(text)], lowered_lines)
+    # Each line's opening padded to one width: a match's line and column are the quotient and
+    # remainder of its offset, and the padding (spaces) ends every word.
+    width = _OPENING_READ + 1
+    openings = "".join([line[:_OPENING_READ].ljust(width) for line in lowered_lines])
+    for _, start, end in _OPENING_WORD_SEARCH.find_matches_as_indexes(openings, overlapping=True):
+        line_index, column = divmod(start, width)
+        if column < OPENING_SPAN and openings[start - 1:start] not in _LETTERS and openings[end] not in _LETTERS:
+            numbers.add(line_index + 1)
     return numbers
 
 
