@@ -1301,13 +1301,11 @@ def _document(state: State, body: tuple[Block, ...], lines: list[Line | None], t
     chosen = state.authors or state.weak_authors
     bios = {(bio_name or "").lower(): bio for bio_name, bio, _ in state.bios}
     authors: list[Author] = []
-    all_text = " ".join(b for _, b, _ in state.bios)
     for candidate in chosen:
         bio = bios.get(candidate.value.lower())
         email_match = P.EMAIL.search(bio) if bio else None
         authors.append(split_name(candidate.value, email=email_match.group(0) if email_match else None, bio=bio))
         record(f"metadata.authors[{len(authors) - 1}]", candidate)
-    del all_text
     for other in state.weak_authors if state.authors else ():
         record("metadata.authors", None, alternatives=[other])
 
