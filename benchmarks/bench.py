@@ -277,6 +277,7 @@ def main() -> None:
     rss = rss_batch(args.rss_articles, batch_formats, 2)
 
     passes: list[dict[str, float]] = []
+    pass_checks: list[float] = []  # the CPU check before each pass: the host's speed at that moment
     in_process_repeats = max(args.repeats, IN_PROCESS_REPEATS)
     paths = [str(p) for p in sorted(CORPUS.glob("*.txt"))]
     batches: dict[str, list[float]] = {"jats+epub": [], "five": [], "pandoc": []}
@@ -285,6 +286,7 @@ def main() -> None:
         """The short measurements (in process, warm batches), taken again at another moment."""
         if len(passes) >= (1 if args.quick else IN_PROCESS_PASSES):
             return
+        pass_checks.append(cpu_check())
         passes.append(measure_in_process(articles, in_process_repeats))
         if len(jats_epub) == 2:
             batches["jats+epub"].append(batch_seconds(paths, jats_epub, 1, args.repeats))
@@ -327,6 +329,9 @@ def main() -> None:
           f"each the best of {in_process_repeats} rounds; the warm batches likewise):")
     for name, seconds in per_article.items():
         print(row(name, f"{seconds * 1000:9.2f} ms", f"{1 / seconds:10,.0f} articles/s"))
+    print("  normalise, pass by pass (CPU check before it): "
+          + " · ".join(f"{p['normalise'] * 1000:.2f} ms ({check * 1000:.1f} ms)"
+                       for p, check in zip(passes, pass_checks, strict=True)))
     print(f"\nBatches of the {n} articles, one core (citekit: read, normalise, write files):")
     results: dict[str, float] = {"normalise articles/s": 1 / per_article["normalise"]}
     pandoc_rate = n / pandoc if pandoc else None
