@@ -350,7 +350,7 @@ _OPENING_READ = OPENING_SPAN + max(map(len, OPENING_TRIGGER_WORDS))
 """How much of a line the opening words are looked for in: every word that begins in the span, whole."""
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzáéíóúñ")
 """What a trigger word is made of: a word is a run of these, and anything else bounds it."""
-# Aho-Corasick automata (Rust, SIMD): one pass over a whole article finds every string, for a
+# Aho-Corasick automata (Rust): one pass over a whole article finds every string, for a
 # fraction of the cost of one test after another on each line.
 _SUBSTRING_SEARCH = AhoCorasick(list(TRIGGER_SUBSTRINGS))
 _OPENING_WORD_SEARCH = AhoCorasick(sorted(OPENING_TRIGGER_WORDS))
