@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from citekit.model import safe_url
+from citekit.writers._links import absolute_url
 
 # Characters XML 1.0 forbids, plus C1 controls and noncharacters, which HTML counts as errors.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
@@ -104,14 +104,10 @@ def external_href(url: str | None, base: str | None = None) -> str | None:
     Relative targets point into the article's web site, not into the e-book, so they are resolved
     against ``base`` (the article's URL) when there is one and dropped otherwise.
     """
-    candidate = clean(url or "").strip()
-    if not candidate or safe_url(candidate) is None:
+    resolved = absolute_url(clean(url or ""), base)
+    if resolved is None:
         return None
-    parts = urlsplit(candidate)
-    if not parts.scheme:
-        if base is None:
-            return None
-        parts = urlsplit(urljoin(base, candidate))
+    parts = urlsplit(resolved)
     scheme = parts.scheme.lower()
     if scheme in {"http", "https"}:
         try:

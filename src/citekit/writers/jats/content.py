@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import assert_never
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from citekit.model import (
     Block,
@@ -32,6 +32,7 @@ from citekit.model import (
     safe_url,
 )
 from citekit.writers import Diagnostic
+from citekit.writers._links import absolute_url
 from citekit.writers.jats.xmltree import HREF, TITLE, Element, append_text, clean, has_content, sub
 
 
@@ -53,15 +54,7 @@ class Context:
 
     def absolute_url(self, url: str) -> str | None:
         """``url`` as an absolute http(s)/mailto link, resolving relative ones against the article URL."""
-        target = safe_url(url)
-        if target is None:
-            return None
-        if urlsplit(target).scheme:
-            return target
-        base = safe_url(self.document.metadata.url or "")
-        if base and urlsplit(base).scheme in {"http", "https"}:
-            return safe_url(urljoin(base, target))
-        return None
+        return absolute_url(url, self.document.metadata.url)
 
 
 def is_absolute(url: str | None) -> bool:

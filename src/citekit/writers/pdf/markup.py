@@ -12,10 +12,11 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from typing import assert_never
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
-from citekit.model import Code, Emph, Inline, LineBreak, Link, Str, Strong, safe_url
+from citekit.model import Code, Emph, Inline, LineBreak, Link, Str, Strong
 from citekit.writers import Diagnostic
+from citekit.writers._links import absolute_url
 
 # C0 and C1 controls (tab, newline and carriage return excepted) have no glyph and would reach the
 # content stream as .notdef boxes; lone surrogates cannot be encoded at all.
@@ -45,16 +46,8 @@ def live_url(url: str | None, base: str | None = None) -> str | None:
     PDF has no base URL of its own, so an unresolved relative link cannot be live. Non-ASCII
     characters are percent-encoded because a PDF URI action is a 7-bit string.
     """
-    if url is None or safe_url(url) is None:
-        return None
-    url = url.strip()
-    scheme = urlsplit(url).scheme.lower()
-    if not scheme:
-        if base is None or live_url(base) is None or urlsplit(base).scheme.lower() == "mailto":
-            return None
-        url = urljoin(base.strip(), url)
-        scheme = urlsplit(url).scheme.lower()
-    if scheme not in _LIVE_SCHEMES or safe_url(url) is None:
+    url = absolute_url(url, base)
+    if url is None or urlsplit(url).scheme.lower() not in _LIVE_SCHEMES:
         return None
     return "".join(ch if " " < ch < "\x7f" else quote(ch, safe="") for ch in url)
 
