@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -19,7 +19,7 @@ from citekit import __version__
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _fail_usage(message: str) -> None:
+def _fail_usage(message: str) -> NoReturn:
     raise click.UsageError(message)
 
 
@@ -196,12 +196,17 @@ def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str
                             flags: dict[str, str | None]) -> dict[str, Any]:
     """Each writer's options from ``-O key=value`` and named flags; a key no writer knows is a usage error."""
     from citekit.errors import CitekitError
-    from citekit.writers import parse_options
+    from citekit.writers import file_options, parse_options
 
     raw_options = _parse_pairs(writer_options, "-O")
     for key, value in flags.items():
         if value is not None:
             raw_options[key.removeprefix("_flag_")] = value
+    # Options such as EPUB's --css name a file: the writers get its text, read here.
+    for name in {name for writer in writers for name in file_options(writer)}:
+        for key in {name, name.replace("_", "-")}:
+            if key in raw_options:
+                raw_options[key] = _read_option_file(key, raw_options[key])
     options = {}
     for writer in writers:
         accepted = {k: v for k, v in raw_options.items()
@@ -215,6 +220,15 @@ def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str
     if unknown:
         _fail_usage(f"option(s) {', '.join(unknown)} not known to {', '.join(w.name for w in writers)}")
     return options
+
+
+def _read_option_file(option: str, path: str) -> str:
+    """The text of the file a writer option names; a file that cannot be read is a usage error."""
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        _fail_usage(f"--{option}: cannot use {path}: {reason}")
 
 
 def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str, str],

@@ -47,9 +47,16 @@ class WriterOptions:
     """Base of every writer's options; a writer with no options uses it as it is."""
 
 
-def option(default: Any, *, help: str, flag: str | None = None, choices: Sequence[str] | None = None) -> Any:
-    """Declare one writer option: its default, help text, optional named CLI flag and choices."""
-    return field(default=default, metadata={"help": help, "flag": flag, "choices": tuple(choices or ())})
+def option(default: Any, *, help: str, flag: str | None = None, choices: Sequence[str] | None = None,
+           from_file: bool = False) -> Any:
+    """Declare one writer option: its default, help text, optional named CLI flag and choices.
+
+    ``from_file``: the value is a text the command line reads from the file its flag names. The
+    option holds the text itself, so a worker on another machine needs no copy of the file, and
+    the batch's up-to-date check sees when the file changes.
+    """
+    return field(default=default, metadata={"help": help, "flag": flag, "choices": tuple(choices or ()),
+                                            "from_file": from_file})
 
 
 WriteFunction = Callable[[Document, IO[bytes], Any], Sequence[Diagnostic]]
@@ -163,6 +170,11 @@ def option_flags(writer: Writer) -> dict[str, tuple[str, str]]:
     return flags
 
 
+def file_options(writer: Writer) -> frozenset[str]:
+    """The names of the writer's options whose flag names a file to read the value from."""
+    return frozenset(f.name for f in dataclasses.fields(writer.options_type) if f.metadata.get("from_file"))
+
+
 def write_bytes(
     document: Document, writer: Writer, options: WriterOptions | None = None
 ) -> tuple[bytes, tuple[Diagnostic, ...]]:
@@ -178,6 +190,7 @@ __all__ = [
     "Writer",
     "WriterOptions",
     "available_writers",
+    "file_options",
     "get_writer",
     "option",
     "option_flags",

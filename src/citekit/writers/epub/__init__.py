@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
-from citekit.errors import OptionError, WriterError
+from citekit.errors import WriterError
 from citekit.model import Document
 from citekit.writers import Diagnostic, Writer, WriterOptions, option
 
@@ -25,8 +24,9 @@ from citekit.writers import Diagnostic, Writer, WriterOptions, option
 class EpubOptions(WriterOptions):
     """Options of the EPUB writer."""
 
-    css: str | None = option(None, flag="--css",
+    css: str | None = option(None, flag="--css", from_file=True,
                              help="CSS file to use instead of citekit's default e-book stylesheet")
+    """The stylesheet's text (the command line reads it from the file ``--css`` names)."""
 
 
 def _stylesheet(options: EpubOptions) -> tuple[bytes, bool]:
@@ -34,14 +34,7 @@ def _stylesheet(options: EpubOptions) -> tuple[bytes, bool]:
     from citekit.resources import styles_dir
 
     if options.css is not None:
-        path = Path(options.css)
-        try:
-            data = path.read_bytes()
-            data.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            raise OptionError(f"--css: cannot use this CSS file: {reason}", path=path) from None
-        return data, False
+        return options.css.encode("utf-8"), False
     default = styles_dir() / "epub.css"
     try:
         return default.read_bytes(), True
