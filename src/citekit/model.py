@@ -39,6 +39,10 @@ SCHEMA = "citekit-document/1"
 # Links
 
 
+CONTROL_CHARACTERS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
+"""Control characters other than tab, line feed and carriage return: text that holds them cannot
+go into XML, and BibTeX or PDF make nothing of them."""
+
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -28,6 +28,7 @@ from itertools import pairwise
 
 from citekit import __version__
 from citekit.model import (
+    CONTROL_CHARACTERS,
     Author,
     BackItem,
     Block,
@@ -230,18 +231,13 @@ _LIST_ITEM = re.compile(r"^([-*•]|\d+[.)])\s+")
 """A list item's marker: "- ", "* ", "• ", "1. ", "2) "."""
 _NUMBERED = re.compile(r"\d+[.)]\s")
 _LATIN_WORD = re.compile(r"[A-Za-z][\w'’-]*")
-_CONTROLS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
-"""Control characters other than tab and newline (and carriage return, a line end): they become
-spaces, so no output format chokes on them."""
-_CONTROL = re.compile(f"[{re.escape(_CONTROLS)}]")
+_CONTROL = re.compile(f"[{re.escape(CONTROL_CHARACTERS)}]")
 
 
 def _without_controls(text: str) -> str:
+    """``text`` with control characters as spaces, so no output format chokes on them."""
     # Thirty substring tests cost a third of one regex pass, and most texts hold no control character.
-    for control in _CONTROLS:
-        if control in text:
-            return _CONTROL.sub(" ", text)
-    return text
+    return _CONTROL.sub(" ", text) if P.holds_any(text, CONTROL_CHARACTERS) else text
 
 _NAME_WORD = re.compile(
     r"^[A-Z\u00C0-\u024F][\w.'’\u00C0-\u024F-]*$"  # a capitalised word
@@ -1015,10 +1011,7 @@ def _tail_search(pattern: re.Pattern[str], text: str, marks: tuple[str, ...]) ->
     """``pattern`` (anchored at the end) searched in the last TAIL characters of ``text``, when
     they hold one of the ``marks`` the pattern needs."""
     start = max(0, len(text) - TAIL)
-    for mark in marks:
-        if text.find(mark, start) >= 0:
-            return pattern.search(text, start)
-    return None
+    return pattern.search(text, start) if P.holds_any(text[start:], marks) else None
 
 
 def _peel_dataset_head(state: State, unit: Unit, text: str) -> str:
@@ -1161,13 +1154,9 @@ def _key(lowered: str) -> str:
     # and joining again. ASCII text is told by substring tests; other text by isprintable(), which
     # is false for every whitespace character but the space.
     if "  " not in lowered and lowered[:1] != " " and lowered[-1:] != " ":
-        if lowered.isascii():
-            for space in _OTHER_ASCII_SPACES:
-                if space in lowered:
-                    break
-            else:
-                return lowered
-        elif lowered.isprintable():
+        if lowered.isascii() and not P.holds_any(lowered, _OTHER_ASCII_SPACES):
+            return lowered
+        if not lowered.isascii() and lowered.isprintable():
             return lowered
     return " ".join(lowered.split())
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from dateutil import parser
 
+from citekit.normalise.patterns import YEAR
+
 # Spanish (and a few Portuguese/French) month names, so that dateutil, which reads English, can
 # parse the Spanish reposts in the corpus ("08 Enero 2017", "13 de enero de 2017").
 _MONTHS_FOREIGN = {
@@ -26,9 +28,6 @@ _SPANISH_DE = re.compile(r"\bde\b", re.IGNORECASE)
 _DEFAULT_A = datetime(1904, 2, 3)
 _DEFAULT_B = datetime(1908, 5, 7)
 
-# A string must contain a year (four digits 1900–2099) to count as a date: "Saturday" or
-# "the 5th" alone are not publication dates.
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
 # The shapes most dates are printed in, as they stand after the cleaning in parse_date: "January
 # 29 2017", "29 January 2017", "Jul. 01 2016". They are read here, with dateutil's own month
 # names; a dateutil parse costs a hundred times more. Every other shape, and a day the month does
@@ -49,7 +48,7 @@ def parse_date(text: str) -> str | None:
     cleaned = _SPANISH_DE.sub(" ", cleaned)
     cleaned = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", cleaned)
     cleaned = cleaned.replace(",", " ").strip()
-    if not _YEAR.search(cleaned):
+    if not YEAR.search(cleaned):  # "Saturday" or "the 5th" alone are not publication dates
         return None
     common = _read_common_shape(cleaned)
     if common is not None:

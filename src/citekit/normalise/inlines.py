@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 from citekit.model import Code, Emph, Inline, Link, Str, Strong, link_or_text, safe_url
+from citekit.normalise.patterns import holds_any
 
 # The kinds of inline token, in the order they are tried at a position, each with the mark
 # without which it cannot occur.
@@ -48,12 +49,8 @@ def plain_text(text: str) -> str:
 
 
 def _may_hold_markup(text: str) -> bool:
-    # Substring tests scan a paragraph ten times faster than a regex with the same alternatives;
-    # a loop, not any() over a generator, as this runs for every paragraph.
-    for hint in _MARKUP_HINTS:  # noqa: SIM110
-        if hint in text:
-            return True
-    return False
+    # Substring tests scan a paragraph ten times faster than a regex with the same alternatives.
+    return holds_any(text, _MARKUP_HINTS)
 
 
 def parse_inlines(text: str) -> tuple[Inline, ...]:

@@ -18,6 +18,16 @@ from ahocorasick_rs import AhoCorasick
 _I = re.IGNORECASE
 
 
+def holds_any(text: str, needles: Sequence[str]) -> bool:
+    """True when ``text`` holds one of ``needles`` (strings, or the characters of one string): the
+    normaliser's cheap test before a regex."""
+    # A loop, not any() over a generator: it runs for most lines and paragraphs.
+    for needle in needles:  # noqa: SIM110
+        if needle in text:
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A named pattern; ``name`` is what provenance and ``removed[].reason`` record."""
@@ -407,10 +417,7 @@ GATES: dict[str, tuple[str, ...]] = {
 
 def gate(lowered: str, table: str) -> bool:
     """True when ``lowered`` holds a substring the table's rows need."""
-    for key in GATES[table]:  # noqa: SIM110 - a loop, not any() over a generator: it runs for every keyed line
-        if key in lowered:
-            return True
-    return False
+    return holds_any(lowered, GATES[table])
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from citekit.derive import citation_key_base, display_title, iso_date_parts, unique_keys
-from citekit.model import Author, Document
+from citekit.model import CONTROL_CHARACTERS, Author, Document
 from citekit.writers import Diagnostic, Writer, WriterOptions
 from citekit.writers.csl_json import (
     article_url,
@@ -51,7 +51,7 @@ _LATEX_ESCAPES = {
     ">": r"\textgreater{}",
 }
 _SPECIAL = re.compile("[" + re.escape("".join(_LATEX_ESCAPES)) + "]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(f"[{re.escape(CONTROL_CHARACTERS)}]")
 _URL_UNSAFE = re.compile(r"[{}\\\s]")
 
 # BibTeX's month macros: `month = jan` prints in the style's language; `{jan}` would print "jan".
