@@ -61,10 +61,15 @@ def combine(rules: tuple[Rule, ...]) -> Combined:
     def join(patterns: list[str]) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in patterns), _I) if patterns else _NEVER
 
-    bodies = [re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern) for rule in rules]
+    bodies = [_without_group_names(rule.pattern.pattern) for rule in rules]
     anchored = [b for b in bodies if b.startswith("^") and "|" not in _top_level(b)]
     floating = [b for b in bodies if b not in anchored]
     return Combined(anchored=join(anchored), floating=join(floating))
+
+
+def _without_group_names(pattern: str) -> str:
+    """``pattern`` with its named groups made plain, so that several can be joined in one regex."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 def _top_level(pattern: str) -> str:
@@ -95,7 +100,7 @@ def any_at_start(*patterns: re.Pattern[str], whole: tuple[re.Pattern[str], ...] 
     ``whole`` matches all of it), each keeping its own case rule: a cheap "could any of these
     apply?" before trying them one by one."""
     def body(pattern: re.Pattern[str]) -> str:
-        text = re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+        text = _without_group_names(pattern.pattern)
         return f"(?i:{text})" if pattern.flags & re.IGNORECASE else f"(?:{text})"
 
     alternatives = [body(p) for p in patterns] + [f"{body(p)}\\Z" for p in whole]
