@@ -1,0 +1,1 @@
+"""Markdown with YAML front matter (placeholder until the reader lands in this branch)."""
