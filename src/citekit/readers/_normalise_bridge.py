@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from citekit.model import Author, Block, Document, plain_block
 
 
+LEAVES_BODY = frozenset({"rights", "notice", "removed", "title", "subtitle", "byline", "dateline", "keywords", "site"})
+"""Roles that take an extracted block out of the body. ``back`` is not one: on extracted content the
+text rules read too many body paragraphs as bios or notes (measured on the html-corpus body set:
+moving ``back`` out costs 0.012 recall for 0.001 precision); those blocks stay in the body."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EndMatter:
     """What the end-matter and boilerplate rules made of extracted blocks."""
 
     keep: tuple[bool, ...]
     """Per block: True when it stays in the body."""
+    spans: tuple[tuple[int, int], ...]
+    """Per block: its first and last line in the text the rules read (what ``removed`` line numbers
+    and provenance lines of an HTML document refer to)."""
     roles: tuple[str, ...]
     """Per block: the role the rules gave it (body, rights, notice, back, removed, byline, …)."""
     document: Document
@@ -50,7 +59,7 @@ def end_matter(blocks: tuple[Block, ...], *, title: str | None, name: str | None
     for start, end in spans:
         seen = [role_of.get(n, "body") for n in range(start, end + 1)]
         roles.append("body" if "body" in seen else seen[0])
-    return EndMatter(keep=tuple(r == "body" for r in roles), roles=tuple(roles), document=document)
+    return EndMatter(keep=tuple(r not in LEAVES_BODY for r in roles), spans=tuple(spans), roles=tuple(roles), document=document)
 
 
 def parse_printed_date(text: str) -> str | None:

@@ -28,7 +28,9 @@ from citekit.model import (
     Heading,
     Metadata,
     Provenance,
+    Removed,
     Rights,
+    plain_block,
     plain_inlines,
 )
 from citekit.readers import Reader
@@ -40,6 +42,8 @@ from citekit.readers.html.sources import page_candidates
 
 _HTML_START = re.compile(rb"\s*(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
                          re.IGNORECASE | re.DOTALL)
+HEADER_ROLES = frozenset({"title", "subtitle", "byline", "dateline", "keywords", "site"})
+"""Roles of extracted blocks that are the page's header printed again, not body."""
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 
@@ -59,14 +63,20 @@ def read(data: bytes, name: str | None) -> Document:
         blocks = blocks[1:]  # the headline is metadata, not the body's first heading
     rules = end_matter(blocks, title=page.title, name=name)
     body = tuple(block for block, keep in zip(blocks, rules.keep, strict=True) if keep)
-    return _merge(page, rules.document, body, data, name)
+    # Header lines (a repeated headline, a byline, a dateline) leave the body as removed text; rights
+    # lines and notices are in the rights already, boilerplate in the normaliser's own removed list.
+    header = tuple(Removed(start_line=start, end_line=end, text=plain_block(block), reason=f"header-{role}")
+                   for block, role, (start, end) in zip(blocks, rules.roles, rules.spans, strict=True)
+                   if role in HEADER_ROLES)
+    return _merge(page, rules.document, body, header, data, name)
 
 
 def _same(a: str, b: str) -> bool:
     return "".join(a.casefold().split()) == "".join(b.casefold().split())
 
 
-def _merge(page: PageMetadata, text: Document, body: tuple[object, ...], data: bytes, name: str | None) -> Document:
+def _merge(page: PageMetadata, text: Document, body: tuple[object, ...], header: tuple[Removed, ...],
+           data: bytes, name: str | None) -> Document:
     """The page's statements first; what the text rules read fills the fields the page leaves empty."""
     found = text.metadata
     from_text: list[FieldSource] = []
@@ -113,8 +123,9 @@ def _merge(page: PageMetadata, text: Document, body: tuple[object, ...], data: b
         input_sha256=hashlib.sha256(data).hexdigest(), citekit_version=__version__, source_name=name,
         fields=page.fields + tuple(from_text),
     )
-    return Document(metadata=metadata, body=body, back=text.back, rights=rights,  # type: ignore[arg-type]
-                    removed=text.removed, provenance=provenance)
+    removed = tuple(sorted(text.removed + header, key=lambda r: r.start_line))
+    return Document(metadata=metadata, body=body, rights=rights, removed=removed,  # type: ignore[arg-type]
+                    provenance=provenance)
 
 
 def _language(value: str | None) -> str | None:

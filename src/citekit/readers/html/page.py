@@ -19,35 +19,35 @@ _SNIFF_BYTES = 4096
 
 
 def page_encoding(data: bytes) -> str:
-    """The page's encoding: a BOM, else the ``<meta charset>`` in its head, else UTF-8 if it decodes, else cp1252."""
+    """The page's encoding: a BOM; else UTF-8 when the bytes are valid UTF-8 (pages that declare
+    latin-1 but hold UTF-8 are common, the reverse is not); else the ``<meta charset>``; else cp1252."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
     declared = _META_CHARSET.search(data[:_SNIFF_BYTES])
     if declared:
         try:
             name = codecs.lookup(declared.group(1).decode("ascii")).name
         except LookupError:
             name = ""
-        # WHATWG: a page that says latin-1/ascii is decoded as windows-1252; UTF-16 in a meta is a lie.
-        if name in {"latin-1", "iso8859-1", "ascii"}:
-            return "cp1252"
-        if name and not name.startswith("utf-16"):
+        # WHATWG: a page that says latin-1 or ASCII is windows-1252; UTF-16 in a meta is a lie.
+        if name and name not in {"latin-1", "iso8859-1", "ascii", "utf-8"} and not name.startswith("utf-16"):
             return name
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    return "cp1252"
 
 
 def parse_page(data: bytes, *, name: str | None = None) -> lxml.html.HtmlElement:
     """The page's element tree; a page with no elements at all is an InputError."""
     encoding = page_encoding(data)
     text = data.decode(encoding, errors="replace").replace("\x00", "\ufffd")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                  default_doctype=False, huge_tree=True)
+    parser = lxml.html.HTMLParser(no_network=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
