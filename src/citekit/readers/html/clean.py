@@ -19,6 +19,13 @@ _WORDS = re.compile(r"\W+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T|\d{4,6}|$)")
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\b\s*:?\s*", re.IGNORECASE)
+# Labels printed before a name in author boxes and bylines, in the languages of the corpus; a
+# label glued to the name ("AuthorAndreas Kalt") is cut too. Compared case-insensitively.
+_AUTHOR_LABELS = re.compile(
+    r"^(?:(?:zeige |view |see )?(?:alle |all )?(?:beiträge|posts|articles|artikel)(?: of| von| by)?"
+    r"|show all articles of|written by|posted by|published by|guide by|review by|words by|text(?:e)?"
+    r"|interview|autor(?:in)?|author|auteur|autore|redakteur(?:in)?|reporter)\s*:?\s*",
+    re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:;|\||\s&\s|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
 _MAX_AUTHORS = 30
 
@@ -78,12 +85,12 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 def author_names(value: str) -> tuple[str, ...]:
     """The names in one author value; "" parts, URLs, handles and e-mail addresses left out."""
-    value = _BY.sub("", value.strip())
+    value = _AUTHOR_LABELS.sub("", _BY.sub("", value.strip()))
     if "://" in value or value.startswith(("www.", "@")) or "@" in value or len(value) > 200:
         return ()
     names = []
     for part in _NAME_SPLIT.split(value):
-        part = _BY.sub("", part.strip(" ,.:"))
+        part = _AUTHOR_LABELS.sub("", _BY.sub("", part.strip(" ,.:")))
         if part and any(ch.isalpha() for ch in part) and part not in names:
             names.append(part)
     return tuple(names[:_MAX_AUTHORS])

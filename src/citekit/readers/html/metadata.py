@@ -84,7 +84,8 @@ def choose_metadata(candidates: Sequence[Candidate], *, weights: dict[str, dict[
     title = choose("title", cleaned, weights)
 
     site = choose("site", [(c, c.value) for c in _of(candidates, "site")] + affixes[:1], weights)
-    authors = choose("authors", _author_groups(_of(candidates, "authors")), weights)
+    people, outlets = _author_groups(_of(candidates, "authors"), sites)
+    authors = choose("authors", people, weights) or choose("authors", outlets, weights)
     date = choose("date", [(c, iso_date(c.value)) for c in _of(candidates, "date")], weights)
     if date is None and fallback_date is not None and (found := fallback_date()):
         stated = Candidate(field="date", source="htmldate", key="original", value=found)
@@ -131,13 +132,26 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _author_groups(candidates: Sequence[Candidate]) -> list[tuple[Candidate, str | tuple[str, ...]]]:
-    """One entry per source: all the names that source gives, in order, as one value."""
+Group = list[tuple[Candidate, str | tuple[str, ...]]]
+
+
+def _author_groups(candidates: Sequence[Candidate], sites: set[str]) -> tuple[Group, Group]:
+    """(people, outlets): per source, all the names it gives, in order, as one value.
+
+    A source whose only name is the site's own ("STERN.de" on stern.de) credits the outlet, not a
+    writer: it is an outlet, chosen only when no source names a person. Elements classed as
+    bylines count once (the first): later ones are usually teasers of other articles.
+    """
     by_origin: dict[str, tuple[Candidate, list[str]]] = {}
     for candidate in candidates:
+        if candidate.origin == "html:class:byline" and candidate.origin in by_origin:
+            continue
         first, names = by_origin.setdefault(candidate.origin, (candidate, []))
         names.extend(n for n in author_names(candidate.value) if n not in names)
-    return [(first, tuple(names)) for first, names in by_origin.values() if names]
+    groups = [(first, tuple(names)) for first, names in by_origin.values() if names]
+    outlet = [all(_squash(n) in sites for n in names) for _, names in groups]
+    return ([g for g, o in zip(groups, outlet, strict=True) if not o],
+            [g for g, o in zip(groups, outlet, strict=True) if o])
 
 
 def htmldate_of(root: lxml.html.HtmlElement) -> Callable[[], str | None]:
