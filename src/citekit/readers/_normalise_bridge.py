@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from citekit.model import Author, Block, Document, plain_block
 
-
 LEAVES_BODY = frozenset({"rights", "notice", "removed", "title", "subtitle", "byline", "dateline", "keywords", "site"})
 """Roles that take an extracted block out of the body. ``back`` is not one: on extracted content the
 text rules read too many body paragraphs as bios or notes (measured on the html-corpus body set:
@@ -59,7 +58,8 @@ def end_matter(blocks: tuple[Block, ...], *, title: str | None, name: str | None
     for start, end in spans:
         seen = [role_of.get(n, "body") for n in range(start, end + 1)]
         roles.append("body" if "body" in seen else seen[0])
-    return EndMatter(keep=tuple(r not in LEAVES_BODY for r in roles), spans=tuple(spans), roles=tuple(roles), document=document)
+    return EndMatter(keep=tuple(r not in LEAVES_BODY for r in roles), spans=tuple(spans), roles=tuple(roles),
+                     document=document)
 
 
 def parse_printed_date(text: str) -> str | None:

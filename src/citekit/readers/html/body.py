@@ -74,7 +74,8 @@ def _block(element: Any, depth: int) -> list[Block]:
         case "list":
             items = tuple(tuple(_item(item, depth + 1)) for item in element if item.tag == "item")
             items = tuple(item for item in items if item)
-            return [ListBlock(ordered=(element.get("rend") or "") in {"ol", "1", "a", "i"}, items=items)] if items else []
+            ordered = (element.get("rend") or "") in {"ol", "1", "a", "i"}
+            return [ListBlock(ordered=ordered, items=items)] if items else []
         case "quote":
             inner = [b for child in element for b in _block(child, depth + 1)] if len(element) else []
             if not inner or (element.text or "").strip():
@@ -173,9 +174,9 @@ def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
 def _trim(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Leading and trailing spaces and line breaks removed."""
     items = list(content)
-    while items and (isinstance(items[0], LineBreak) or isinstance(items[0], Str) and not items[0].text.strip()):
+    while items and (isinstance(items[0], LineBreak) or (isinstance(items[0], Str) and not items[0].text.strip())):
         items.pop(0)
-    while items and (isinstance(items[-1], LineBreak) or isinstance(items[-1], Str) and not items[-1].text.strip()):
+    while items and (isinstance(items[-1], LineBreak) or (isinstance(items[-1], Str) and not items[-1].text.strip())):
         items.pop()
     if items and isinstance(items[0], Str):
         items[0] = Str(text=items[0].text.lstrip())

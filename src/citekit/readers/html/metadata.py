@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import lxml.html
 
 from citekit.model import FieldSource, safe_url
+from citekit.readers._assemble import Stated
 from citekit.readers.html.choose import WEIGHTS, Choice, choose, first_of
 from citekit.readers.html.clean import author_names, iso_date, site_names, split_title
 from citekit.readers.html.sources import Candidate
@@ -17,28 +17,6 @@ LINK_ORDER = ("link", "og", "json-ld", "highwire", "dc", "meta", "html")
 """Source order for the URL and licence links: a ``<link rel>`` says exactly what it means."""
 TEXT_ORDER = ("json-ld", "highwire", "dc", "meta", "og", "link", "html")
 """Source order for rights, publisher and other single-valued fields."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PageMetadata:
-    """The chosen values (None or empty when the page states nothing) and their provenance."""
-
-    title: str | None = None
-    subtitle: str | None = None
-    authors: tuple[str, ...] = ()
-    site: str | None = None
-    publisher: str | None = None
-    date: str | None = None
-    url: str | None = None
-    language: str | None = None
-    keywords: tuple[str, ...] = ()
-    license: str | None = None
-    license_url: str | None = None
-    statement: str | None = None
-    holders: tuple[str, ...] = ()
-    year: int | None = None
-    source_url: str | None = None
-    fields: tuple[FieldSource, ...] = ()
 
 
 def _of(candidates: Sequence[Candidate], field: str) -> list[Candidate]:
@@ -62,7 +40,7 @@ def _url(value: str) -> str:
 
 
 def choose_metadata(candidates: Sequence[Candidate], *, weights: dict[str, dict[str, float]] | None = None,
-                    fallback_date: Callable[[], str | None] | None = None) -> PageMetadata:
+                    fallback_date: Callable[[], str | None] | None = None) -> Stated:
     """Every field chosen from ``candidates``; ``fallback_date`` is asked only when no date is stated."""
     weights = weights if weights is not None else WEIGHTS
     fields: list[FieldSource] = []
@@ -110,7 +88,7 @@ def choose_metadata(candidates: Sequence[Candidate], *, weights: dict[str, dict[
     def text(choice: Choice | None) -> str | None:
         return choice.value if choice is not None and isinstance(choice.value, str) else None
 
-    return PageMetadata(
+    return Stated(
         title=text(title), subtitle=text(single["subtitle"]),
         authors=authors.value if authors is not None and isinstance(authors.value, tuple) else (),
         site=text(site), publisher=text(single["publisher"]), date=text(date), url=text(url),
@@ -146,9 +124,9 @@ def _author_groups(candidates: Sequence[Candidate], sites: set[str]) -> tuple[Gr
     for candidate in candidates:
         if candidate.origin == "html:class:byline" and candidate.origin in by_origin:
             continue
-        first, names = by_origin.setdefault(candidate.origin, (candidate, []))
+        _, names = by_origin.setdefault(candidate.origin, (candidate, []))
         names.extend(n for n in author_names(candidate.value) if n not in names)
-    groups = [(first, tuple(names)) for first, names in by_origin.values() if names]
+    groups: Group = [(first, tuple(names)) for first, names in by_origin.values() if names]
     outlet = [all(_squash(n) in sites for n in names) for _, names in groups]
     return ([g for g, o in zip(groups, outlet, strict=True) if not o],
             [g for g, o in zip(groups, outlet, strict=True) if o])

@@ -52,7 +52,7 @@ def parse_page(data: bytes, *, name: str | None = None) -> lxml.html.HtmlElement
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise InputError(f"not a readable HTML page: {error}", path=name) from error
-    if root is None or len(root) == 0 and not (root.text or "").strip():
+    if root is None or (len(root) == 0 and not (root.text or "").strip()):
         raise InputError("the HTML page is empty", path=name)
     return root
 
