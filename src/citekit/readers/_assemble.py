@@ -25,7 +25,7 @@ from citekit.model import (
 )
 from citekit.readers._normalise_bridge import end_matter, person
 
-HEADER_ROLES = frozenset({"title", "subtitle", "byline", "dateline", "keywords", "site"})
+HEADER_ROLES = frozenset({"title", "byline", "dateline", "keywords", "site"})
 """Roles of extracted blocks that are the input's header printed again, not body."""
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
