@@ -112,6 +112,8 @@ class InputReport:
     """Seconds spent: ``normalise`` and one entry per format."""
     review: tuple[ReviewItem, ...] = ()
     """Missing fields and supplied values, for a person to check."""
+    reader: str | None = None
+    """The reader that read the input ("text", "html", "markdown", "docx", …); None when it failed."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,7 +210,7 @@ def entry_dict(entry: InputReport) -> dict[str, Any]:
     """``entry`` as plain JSON data."""
     return {"source": entry.source, "status": entry.status, "input_sha256": entry.input_sha256,
             "outputs": [_record_dict(o) for o in entry.outputs], "errors": list(entry.errors),
-            "timings": dict(entry.timings),
+            "timings": dict(entry.timings), "reader": entry.reader,
             "review": [_record_dict(r) for r in entry.review]}
 
 
@@ -220,6 +222,7 @@ def _entry_from_dict(data: Mapping[str, Any]) -> InputReport:
         outputs=tuple(OutputRecord(**o) for o in data.get("outputs", ())),
         errors=tuple(data.get("errors", ())),
         timings=dict(data.get("timings", {})),
+        reader=data.get("reader"),
         review=tuple(ReviewItem(**r) for r in data.get("review", ())),
     )
 
@@ -254,6 +257,8 @@ class Job:
     formats: tuple[FormatJob, ...] = ()
     want_document: bool = False
     """Return the document too (for ``--combine``)."""
+    reader: str | None = None
+    """The reader the user named (``--from``); None: sniffed, else by suffix."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -266,12 +271,12 @@ class JobResult:
 
 
 def prepare_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (),
-                     accessed: str | None = None) -> Document:
-    """Read input bytes (article text or document JSON) and apply the values supplied for it."""
+                     accessed: str | None = None, reader: str | None = None) -> Document:
+    """Read input bytes with the reader named or chosen for them; apply the values supplied for it."""
     from citekit.overrides import apply_overrides, set_accessed
     from citekit.readers import read_bytes
 
-    document = read_bytes(data, name=name)
+    document = read_bytes(data, name=name, reader=reader)
     if accessed:
         document = set_accessed(document, accessed)
     if overrides:
@@ -313,7 +318,7 @@ def run_job(job: Job) -> JobResult:
             timings=timings))
 
     try:
-        document = prepare_document(job.data, job.name, job.overrides, job.accessed)
+        document = prepare_document(job.data, job.name, job.overrides, job.accessed, job.reader)
     except CitekitError as error:
         if error.path == job.name:
             error.path = job.source  # the reader names the file only; the user named a path or a row
@@ -347,7 +352,8 @@ def run_job(job: Job) -> JobResult:
         # All or nothing: a failed input leaves no outputs, so a rerun redoes it whole.
         return failed(*errors)
     entry = InputReport(source=job.source, status="converted", input_sha256=input_sha256,
-                        outputs=tuple(records), timings=timings, review=tuple(dict.fromkeys(review)))
+                        outputs=tuple(records), timings=timings, review=tuple(dict.fromkeys(review)),
+                        reader=document.provenance.reader)
     return JobResult(index=job.index, entry=entry, data=tuple(outputs),
                      document=document if job.want_document else None)
 
@@ -432,7 +438,9 @@ def _walk(root: Path, recursive: bool) -> Iterator[tuple[Path, tuple[str, ...]]]
 
 
 def _is_article_file(name: str) -> bool:
-    return not name.startswith(".") and name.lower().endswith(TEXT_SUFFIXES)
+    from citekit.readers import claimed_suffixes
+
+    return not name.startswith(".") and name.lower().endswith(TEXT_SUFFIXES + claimed_suffixes())
 
 
 def dataset_kind(path: str) -> str | None:
@@ -714,10 +722,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def output_key(input_sha256: str, item: InputItem, accessed: str | None, writer: str,
-               options: WriterOptions) -> str:
+               options: WriterOptions, reader: str | None = None) -> str:
     """Equal keys mean equal output bytes: everything the output depends on goes in."""
-    material = json.dumps([__version__, input_sha256, item.name, list(item.overrides), accessed, writer,
-                           _options_dict(options)], ensure_ascii=False, sort_keys=True)
+    parts = [__version__, input_sha256, item.name, list(item.overrides), accessed, writer, _options_dict(options)]
+    material = json.dumps(parts + ([reader] if reader else []), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -932,6 +940,8 @@ class _Run:
     written: int = 0
     verified: set[str] = field(default_factory=set)
     """Output directories already checked to lie inside OUT."""
+    reader: str | None = None
+    """The reader every input is read with (``--from``); None: each input's own."""
 
     def plan(self, index: int, item: InputItem) -> Job | None:
         """The job for ``item``, or None when it is recorded already (unreadable, or up to date)."""
@@ -944,7 +954,7 @@ class _Run:
         item = dataclasses.replace(item, overrides=overrides)
         formats = tuple(
             FormatJob(writer=w.name, options=self.options[w.name], path=path,
-                      key=output_key(input_sha256, item, self.accessed, w.name, self.options[w.name]))
+                      key=output_key(input_sha256, item, self.accessed, w.name, self.options[w.name], self.reader))
             for w, path in zip(self.writers, paths, strict=True))
         if self.combine:
             self.keys[index] = tuple(f.key for f in formats)
@@ -957,7 +967,7 @@ class _Run:
                                                    timings={}), journal=False)
             return None
         return Job(index=index, source=item.source, name=item.name, data=item.data, overrides=overrides,
-                   accessed=self.accessed, formats=formats, want_document=bool(self.combine))
+                   accessed=self.accessed, formats=formats, want_document=bool(self.combine), reader=self.reader)
 
     def _sidecar_values(self, item: InputItem) -> tuple[tuple[str, str], ...]:
         for key in item.keys:
@@ -1076,6 +1086,7 @@ def convert(
     metadata: str | Path | None = None,
     dataset: DatasetOptions | None = None,
     on_input: ProgressCallback | None = None,
+    reader: str | None = None,
 ) -> BatchReport:
     """Convert ``inputs`` (files, directories, datasets) to the formats ``to`` under ``out_dir``.
 
@@ -1100,13 +1111,17 @@ def convert(
     combine_writers = tuple(w for w in writers if combine and w.write_collection is not None)
     if jobs is not None and jobs < 1:
         raise OptionError(f"--jobs must be at least 1, got {jobs}")
+    if reader is not None:
+        from citekit.readers import get_reader
+
+        get_reader(reader)  # an unknown reader is a usage error, not one failure per input
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     run = _Run(out_dir=out, writers=writers, options=resolved, overrides=pairs, accessed=accessed,
                sidecar=sidecar, force=force, combine=combine_writers, on_input=on_input,
                names=OutputNames([w.suffix for w in writers]), previous=load_previous(out),
-               spool=_DocumentSpool() if combine_writers else None)
+               spool=_DocumentSpool() if combine_writers else None, reader=reader)
     workers = _Workers(executor, jobs)
     dataset = dataset or DatasetOptions()
     try:

@@ -46,13 +46,16 @@ def _output_stem(name: str) -> str:
     return Path(base).stem or base or "document"
 
 
-def _read_input(name: str) -> Any:
-    """One input as a Document; ``-`` is standard input."""
+def _read_input(name: str, reader: str | None = None) -> Any:
+    """One input as a Document; ``-`` is standard input; ``reader`` as ``--from`` names it."""
     from citekit.readers import read_bytes, read_path
 
     if name == "-":
-        return read_bytes(sys.stdin.buffer.read(), name="<stdin>")
-    return read_path(Path(name))
+        return read_bytes(sys.stdin.buffer.read(), name="<stdin>", reader=reader)
+    return read_path(Path(name), reader=reader)
+
+
+_FROM_HELP = "Read inputs with this reader (see `citekit formats`); default: sniffed, else by suffix."
 
 
 def _prepare(document: Any, overrides: dict[str, str], accessed: str | None) -> Any:
@@ -93,13 +96,16 @@ def main() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
               help="Override a field, e.g. metadata.title=…")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
-def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None:
-    """Print the document JSON of FILE (article text or document JSON; - for stdin)."""
-    from citekit.errors import CitekitError
+@click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
+def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader: str | None) -> None:
+    """Print the document JSON of FILE (article text, a saved page, Markdown, DOCX…; - for stdin)."""
+    from citekit.errors import CitekitError, OptionError
     from citekit.serialise import dumps
 
     try:
-        document = _prepare(_read_input(file), _parse_pairs(overrides, "--set"), accessed)
+        document = _prepare(_read_input(file, reader), _parse_pairs(overrides, "--set"), accessed)
+    except OptionError as error:
+        _fail_usage(str(error))
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)
@@ -134,10 +140,11 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None
               help="A writer option (repeatable).")
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE", help="Override a document field.")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
+@click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
 def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive: bool, jobs: int | None,
             quiet: bool, force: bool, combine: bool, metadata_table: Path | None, text_column: str,
             id_column: str | None, column_map: Sequence[str], writer_options: Sequence[str],
-            overrides: Sequence[str], accessed: str | None, **flags: str | None) -> None:
+            overrides: Sequence[str], accessed: str | None, reader: str | None, **flags: str | None) -> None:
     """Convert INPUTS to one or more formats: article text, document JSON, directories, CSV/JSONL datasets.
 
     With -o OUT the batch runs in parallel, skips inputs whose outputs are up to date (--force redoes
@@ -170,6 +177,13 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
         except CitekitError as error:
             _fail_usage(f"--accessed: {error}")
     dataset = DatasetOptions(text_column=text_column, id_column=id_column, columns=columns)
+    if reader is not None:
+        from citekit.readers import get_reader
+
+        try:
+            get_reader(reader)
+        except CitekitError as error:
+            _fail_usage(str(error))
 
     if out_dir is None:
         if len(inputs) != 1 or len(writers) != 1:
@@ -180,10 +194,10 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
             _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
         if combine or metadata_table or recursive:
             _fail_usage("--combine, --metadata and -r need an output directory (-o DIR)")
-        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed))
+        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed, reader))
     sys.exit(_convert_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
                             jobs=jobs, quiet=quiet, force=force, combine=combine,
-                            metadata_table=metadata_table, dataset=dataset))
+                            metadata_table=metadata_table, dataset=dataset, reader=reader))
 
 
 def _is_dataset(name: str) -> bool:
@@ -232,7 +246,7 @@ def _read_option_file(option: str, path: str) -> str:
 
 
 def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str, str],
-                       accessed: str | None) -> int:
+                       accessed: str | None, reader: str | None = None) -> int:
     """One input, one format, to standard output (the same work function as a batch)."""
     from citekit.batch import FormatJob, Job, iter_inputs, run_job
 
@@ -241,7 +255,8 @@ def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str
         _echo_error(item.error)
         return EXIT_FAILED
     job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=tuple(set_pairs.items()),
-              accessed=accessed, formats=(FormatJob(writer=writer.name, options=options, path="-", key=""),))
+              accessed=accessed, formats=(FormatJob(writer=writer.name, options=options, path="-", key=""),),
+              reader=reader)
     result = run_job(job)
     for error in result.entry.errors:
         _echo_error(error)
@@ -261,7 +276,8 @@ def _echo_writer_diagnostics(entry: Any, echo: Any) -> None:
 
 def _convert_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, options: dict[str, Any],
                    set_pairs: dict[str, str], accessed: str | None, *, recursive: bool, jobs: int | None,
-                   quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any) -> int:
+                   quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any,
+                   reader: str | None = None) -> int:
     """Run a batch with a progress bar (terminal) or log lines, then print the summary; the exit code."""
     from citekit import batch
     from citekit.errors import CitekitError
@@ -285,7 +301,7 @@ def _convert_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, o
     def run(on_input: Any) -> Any:
         return batch.convert(inputs, names, out_dir, jobs, recursive=recursive, force=force, combine=combine,
                              options=options, overrides=set_pairs, accessed=accessed, metadata=metadata_table,
-                             dataset=dataset, on_input=on_input)
+                             dataset=dataset, on_input=on_input, reader=reader)
 
     try:
         report = _with_progress_bar(run, total) if interactive else run(log_line)
@@ -357,11 +373,16 @@ def _print_summary(report: Any, out_dir: Path, interactive: bool) -> None:
 
 @main.command()
 def formats() -> None:
-    """List the output formats (writers) and their options."""
+    """List the input formats (readers) and the output formats (writers) with their options."""
     import dataclasses
 
+    from citekit.readers import available_readers
     from citekit.writers import available_writers
 
+    click.echo("Readers (--from NAME; default: sniffed from the bytes, else by suffix):")
+    for reader in available_readers().values():
+        click.echo(f"{reader.name:14} {' '.join(reader.suffixes) or '-':24} {reader.description}")
+    click.echo("\nWriters (--to NAME):")
     for writer in available_writers().values():
         click.echo(f"{writer.name:14} {writer.suffix:14} {writer.description}")
         for f in dataclasses.fields(writer.options_type):
@@ -371,6 +392,7 @@ def formats() -> None:
 
 
 _CITE_INPUT_SUFFIXES = (".txt", ".text", ".md", ".json")
+"""Besides these, a directory gives every file whose suffix a reader claims (.html, .docx, …)."""
 
 
 def _cite_input_files(name: str, recursive: bool) -> list[Path]:
@@ -384,7 +406,9 @@ def _cite_input_files(name: str, recursive: bool) -> list[Path]:
         relative = candidate.relative_to(path).parts
         if any(part.startswith(".") for part in relative) or not candidate.is_file():
             continue
-        if candidate.name.lower().endswith(_CITE_INPUT_SUFFIXES):
+        from citekit.readers import claimed_suffixes
+
+        if candidate.name.lower().endswith(_CITE_INPUT_SUFFIXES + claimed_suffixes()):
             found.append(candidate)
     return found
 

@@ -96,6 +96,11 @@ def get_reader(name: str) -> Reader:
     return readers[name]
 
 
+def claimed_suffixes() -> tuple[str, ...]:
+    """Every suffix a registered reader claims (what a directory walk picks up)."""
+    return tuple(sorted({suffix for reader in available_readers().values() for suffix in reader.suffixes}))
+
+
 def _sniff_order(readers: dict[str, Reader]) -> list[Reader]:
     known = [readers[n] for n in SNIFF_ORDER if n in readers]
     return known + [r for n, r in readers.items() if n not in SNIFF_ORDER]
@@ -177,6 +182,7 @@ __all__ = [
     "Reader",
     "available_readers",
     "choose_reader",
+    "claimed_suffixes",
     "get_reader",
     "gunzip",
     "looks_like_document_json",

@@ -141,7 +141,8 @@ def _stringify(node: Any, depth: int = 0) -> str:
         return "".join(_stringify(n, depth + 1) for n in node)
     if not isinstance(node, dict):
         return str(node) if isinstance(node, str) else ""
-    kind, content = node.get("t"), node.get("c")
+    kind: Any = node.get("t")
+    content: Any = node.get("c")
     if kind in {"Space", "SoftBreak", "LineBreak"}:
         return " "
     if kind in {"Str", "MetaString"}:
@@ -210,7 +211,8 @@ class _Mapper:
     def block(self, node: Any, depth: int) -> list[Block]:
         if not isinstance(node, dict) or depth > MAX_DEPTH:
             return []
-        kind, c = node.get("t"), node.get("c")
+        kind: Any = node.get("t")
+        c: Any = node.get("c")
         match kind:
             case "Para" | "Plain":
                 content = self.inlines(c, depth)
@@ -232,10 +234,10 @@ class _Mapper:
                 text = c[1] if isinstance(c, list) and len(c) > 1 else ""
                 return [Para(content=(Code(text=text),))] if str(text).strip() else []
             case "LineBlock":
-                content: list[Inline] = []
+                lines: list[Inline] = []
                 for line in c:
-                    content.extend([*(LineBreak() for _ in content[:1]), *self.inlines(line, depth)])
-                return [Para(content=tuple(content))] if content else []
+                    lines.extend([*(LineBreak() for _ in lines[:1]), *self.inlines(line, depth)])
+                return [Para(content=tuple(lines))] if lines else []
             case "Div":
                 return self.blocks(c[1], depth)
             case "Figure":
@@ -288,7 +290,8 @@ class _Mapper:
     def inline(self, node: Any, depth: int) -> list[Inline]:
         if not isinstance(node, dict) or depth > MAX_DEPTH:
             return []
-        kind, c = node.get("t"), node.get("c")
+        kind: Any = node.get("t")
+        c: Any = node.get("c")
         match kind:
             case "Str":
                 return [Str(text=c)]
