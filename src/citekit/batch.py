@@ -273,15 +273,20 @@ class JobResult:
 def prepare_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (),
                      accessed: str | None = None, reader: str | None = None) -> Document:
     """Read input bytes with the reader named or chosen for them; apply the values supplied for it."""
-    from citekit.overrides import apply_overrides, set_accessed
-    from citekit.readers import read_bytes
+    return _prepare(data, name, overrides, accessed, reader)[0]
 
-    document = read_bytes(data, name=name, reader=reader)
+
+def _prepare(data: bytes, name: str, overrides: Sequence[tuple[str, str]], accessed: str | None,
+             reader: str | None) -> tuple[Document, str]:
+    from citekit.overrides import apply_overrides, set_accessed
+    from citekit.readers import read_with_reader
+
+    document, used = read_with_reader(data, name=name, reader=reader)
     if accessed:
         document = set_accessed(document, accessed)
     if overrides:
         document = apply_overrides(document, dict(overrides))
-    return document
+    return document, used
 
 
 def review_document(document: Document) -> list[ReviewItem]:
@@ -318,7 +323,7 @@ def run_job(job: Job) -> JobResult:
             timings=timings))
 
     try:
-        document = prepare_document(job.data, job.name, job.overrides, job.accessed, job.reader)
+        document, reader = _prepare(job.data, job.name, job.overrides, job.accessed, job.reader)
     except CitekitError as error:
         if error.path == job.name:
             error.path = job.source  # the reader names the file only; the user named a path or a row
@@ -353,7 +358,7 @@ def run_job(job: Job) -> JobResult:
         return failed(*errors)
     entry = InputReport(source=job.source, status="converted", input_sha256=input_sha256,
                         outputs=tuple(records), timings=timings, review=tuple(dict.fromkeys(review)),
-                        reader=document.provenance.reader)
+                        reader=reader)
     return JobResult(index=job.index, entry=entry, data=tuple(outputs),
                      document=document if job.want_document else None)
 

@@ -55,6 +55,18 @@ def _read_input(name: str, reader: str | None = None) -> Any:
     return read_path(Path(name), reader=reader)
 
 
+def _check_reader(reader: str | None) -> None:
+    """An unknown ``--from`` reader is a usage error."""
+    from citekit.errors import CitekitError
+    from citekit.readers import get_reader
+
+    if reader is not None:
+        try:
+            get_reader(reader)
+        except CitekitError as error:
+            _fail_usage(str(error))
+
+
 _FROM_HELP = "Read inputs with this reader (see `citekit formats`); default: sniffed, else by suffix."
 
 
@@ -99,13 +111,12 @@ def main() -> None:
 @click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
 def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader: str | None) -> None:
     """Print the document JSON of FILE (article text, a saved page, Markdown, DOCX…; - for stdin)."""
-    from citekit.errors import CitekitError, OptionError
+    from citekit.errors import CitekitError
     from citekit.serialise import dumps
 
+    _check_reader(reader)
     try:
         document = _prepare(_read_input(file, reader), _parse_pairs(overrides, "--set"), accessed)
-    except OptionError as error:
-        _fail_usage(str(error))
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)
@@ -177,13 +188,7 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
         except CitekitError as error:
             _fail_usage(f"--accessed: {error}")
     dataset = DatasetOptions(text_column=text_column, id_column=id_column, columns=columns)
-    if reader is not None:
-        from citekit.readers import get_reader
-
-        try:
-            get_reader(reader)
-        except CitekitError as error:
-            _fail_usage(str(error))
+    _check_reader(reader)
 
     if out_dir is None:
         if len(inputs) != 1 or len(writers) != 1:

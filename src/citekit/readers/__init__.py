@@ -140,7 +140,15 @@ def gunzip(data: bytes, *, name: str | None = None, limit: int = MAX_INPUT_BYTES
 
 
 def read_bytes(data: bytes, *, name: str | None = None, reader: str | None = None) -> Document:
-    """The document in ``data``, read by the reader :func:`choose_reader` picks; records which one."""
+    """The document in ``data``, read by the reader :func:`choose_reader` picks."""
+    return read_with_reader(data, name=name, reader=reader)[0]
+
+
+def read_with_reader(data: bytes, *, name: str | None = None, reader: str | None = None) -> tuple[Document, str]:
+    """(the document in ``data``, the name of the reader that read it).
+
+    The document's provenance records its reader; document JSON is read as it stands, so it keeps
+    the reader that first made it."""
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"input is {len(data) / (1 << 20):.0f} MiB; citekit reads inputs up to "
                          f"{MAX_INPUT_BYTES >> 20} MiB", path=name)
@@ -148,7 +156,9 @@ def read_bytes(data: bytes, *, name: str | None = None, reader: str | None = Non
     inner_name = name[:-3] if name and name.lower().endswith(".gz") else name
     chosen = choose_reader(data, inner_name, reader=reader)
     document = chosen.read(data, name)
-    return replace(document, provenance=replace(document.provenance, reader=chosen.name))
+    if chosen.name != "citekit-json":
+        document = replace(document, provenance=replace(document.provenance, reader=chosen.name))
+    return document, chosen.name
 
 
 def read_path(path: Path, *, reader: str | None = None) -> Document:
@@ -188,5 +198,6 @@ __all__ = [
     "looks_like_document_json",
     "read_bytes",
     "read_path",
+    "read_with_reader",
     "with_source_name",
 ]
