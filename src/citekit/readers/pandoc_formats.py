@@ -66,7 +66,8 @@ def pandoc_json(data: bytes, pandoc_format: str, name: str | None) -> dict[str, 
     from citekit.citations import pandoc_path
 
     try:
-        result = subprocess.run([pandoc_path(), "--sandbox", "-f", pandoc_format, "-t", "json"], input=data,
+        # -s: the RST reader promotes a lone top section title and docinfo fields to metadata only then.
+        result = subprocess.run([pandoc_path(), "--sandbox", "-s", "-f", pandoc_format, "-t", "json"], input=data,
                                 capture_output=True, timeout=PANDOC_TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired as error:
         raise InputError(f"pandoc took longer than {PANDOC_TIMEOUT_SECONDS} s to read this {pandoc_format} "
@@ -175,15 +176,17 @@ META_KEYS: dict[str, tuple[str, ...]] = {
 
 def stated_from_meta(meta: dict[str, Any], reader: str) -> Stated:
     """The document properties pandoc read, recorded as ``<reader>:<key>``."""
-    from citekit.readers.html.clean import iso_date
+    from citekit.readers.html.clean import author_names, iso_date
 
     values: dict[str, Any] = {}
     fields = []
     for field, keys in META_KEYS.items():
-        key = next((k for k in keys if _meta_list(meta.get(k))), None)
+        key = next((k for k in keys if any(_meta_list(meta.get(k)))), None)
         if key is None:
             continue
         found = tuple(dict.fromkeys(v for v in _meta_list(meta[key]) if v))
+        if field == "authors":  # Org and ODT give "Jane Doe; John Roe" as one value
+            found = tuple(dict.fromkeys(n for v in found for n in author_names(v)))
         value: Any = found if field in {"authors", "keywords"} else found[0]
         if field == "date":
             value = iso_date(value) or None
@@ -325,6 +328,58 @@ class _Mapper:
                 return list(self.inlines(c, depth)) if isinstance(c, list) else []
 
 
+_ODF = {"dc": "http://purl.org/dc/elements/1.1/", "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"}
+# meta.xml element → pandoc meta key. dc:date and meta:creation-date are when the file was saved,
+# not when the article was published: they are not read as its date.
+_ODF_META = {"title": "dc:title", "subtitle": "dc:subject", "author": "dc:creator", "keywords": "meta:keyword",
+             "lang": "dc:language"}
+
+
+def odt_meta(data: bytes) -> dict[str, Any]:
+    """ODT's ``meta.xml`` as pandoc meta values (pandoc's ODT reader leaves meta empty)."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            raw = archive.read("meta.xml") if "meta.xml" in archive.namelist() else b""
+        if not raw or len(raw) > 1 << 20:
+            return {}
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(raw, parser)
+    except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError):
+        return {}
+    meta: dict[str, Any] = {}
+    for key, path in _ODF_META.items():
+        texts = [" ".join("".join(str(t) for t in e.itertext()).split()) for e in root.iterfind(f".//{path}", _ODF)]
+        values = [v.strip() for t in texts for v in (t.split(";") if key == "author" else [t]) if v.strip()]
+        if values:
+            meta[key] = {"t": "MetaList", "c": [{"t": "MetaString", "c": v} for v in values]}
+    return meta
+
+
+def jats_meta(data: bytes) -> dict[str, Any]:
+    """JATS authors pandoc's reader leaves empty (``<string-name>``, or given names and surname)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return {}
+    if root is None:
+        return {}
+    names = []
+    for contrib in root.iterfind(".//front//contrib[@contrib-type='author']"):
+        string_name = contrib.find(".//string-name")
+        if string_name is not None:
+            names.append(" ".join("".join(str(t) for t in string_name.itertext()).split()))
+            continue
+        parts = [contrib.findtext(".//name/given-names"), contrib.findtext(".//name/surname")]
+        names.append(" ".join(p.strip() for p in parts if p and p.strip()))
+    names = [n for n in names if n]
+    return {"author": {"t": "MetaList", "c": [{"t": "MetaString", "c": n} for n in names]}} if names else {}
+
+
 def _reader(pandoc_format: str, name_: str, check: Callable[[bytes, str | None], None]) -> Callable[
         [bytes, str | None], Document]:
     def read(data: bytes, name: str | None) -> Document:
@@ -332,7 +387,12 @@ def _reader(pandoc_format: str, name_: str, check: Callable[[bytes, str | None],
         ast = pandoc_json(data, pandoc_format, name)
         mapper = _Mapper()
         blocks = tuple(mapper.blocks(ast["blocks"]))
-        stated = stated_from_meta(ast.get("meta") or {}, name_)
+        meta = ast.get("meta") or {}
+        if pandoc_format == "odt":
+            meta = odt_meta(data) | meta
+        if pandoc_format == "jats" and not any(_meta_list(meta.get("author"))):
+            meta = meta | jats_meta(data)
+        stated = stated_from_meta(meta, name_)
         document = build(stated, blocks, data, name)
         if mapper.notes:
             from dataclasses import replace
