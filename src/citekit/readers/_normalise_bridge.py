@@ -9,6 +9,7 @@ keep in the body back onto the blocks. Re-pointing this module is the whole swit
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 from citekit.model import Author, Block, Document, plain_block
@@ -51,7 +52,9 @@ def end_matter(blocks: tuple[Block, ...], *, title: str | None, name: str | None
         lines.extend(text or ["·"])
         spans.append((start, len(lines)))
         lines.append("")
-    document = normalise_text("\n".join(lines), name=name)
+    with warnings.catch_warnings():  # dateutil warns about zone names ("JST") the rules do not need
+        warnings.simplefilter("ignore")
+        document = normalise_text("\n".join(lines), name=name)
     role_of: dict[int, str] = {}
     for span in document.provenance.lines:
         for number in range(span.start_line, span.end_line + 1):
@@ -66,8 +69,6 @@ def end_matter(blocks: tuple[Block, ...], *, title: str | None, name: str | None
 
 def parse_printed_date(text: str) -> str | None:
     """A printed date ("20 March 2019", "March 20, 2019") as ISO 8601, or None."""
-    import warnings
-
     from citekit.normalise.dates import parse_date
 
     with warnings.catch_warnings():  # dateutil warns about zone names ("CEST") it does not need here
