@@ -36,6 +36,7 @@ from citekit.model import (
 )
 from citekit.readers import Reader
 from citekit.readers._assemble import Stated, build
+from citekit.readers._inlines import merge_text
 from citekit.readers.text import decode_text
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
@@ -230,13 +231,7 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[Inline, ...]:
                 out.append(Str(text=str(node.attrs.get("alt", "")) or _text(node)))
             case _:
                 out.extend(_inlines(node.children))
-    merged: list[Inline] = []
-    for item in out:
-        if isinstance(item, Str) and merged and isinstance(merged[-1], Str):
-            merged[-1] = Str(text=merged[-1].text + item.text)
-        elif not (isinstance(item, Str) and not item.text):
-            merged.append(item)
-    return tuple(merged)
+    return merge_text(out)
 
 
 READER = Reader(

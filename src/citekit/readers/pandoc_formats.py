@@ -46,6 +46,7 @@ from citekit.model import (
 )
 from citekit.readers import Reader
 from citekit.readers._assemble import Stated, build
+from citekit.readers._inlines import merge_text
 
 PANDOC_TIMEOUT_SECONDS = 60
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -282,13 +283,7 @@ class _Mapper:
         out: list[Inline] = []
         for node in nodes if isinstance(nodes, list) else []:
             out.extend(self.inline(node, depth + 1))
-        merged: list[Inline] = []
-        for item in out:
-            if isinstance(item, Str) and merged and isinstance(merged[-1], Str):
-                merged[-1] = Str(text=merged[-1].text + item.text)
-            elif not (isinstance(item, Str) and not item.text):
-                merged.append(item)
-        return tuple(merged)
+        return merge_text(out)
 
     def inline(self, node: Any, depth: int) -> list[Inline]:
         if not isinstance(node, dict) or depth > MAX_DEPTH:

@@ -29,6 +29,7 @@ from citekit.model import (
     link_or_text,
     plain_inlines,
 )
+from citekit.readers._inlines import merge_text
 
 _SPACE = re.compile(r"\s+")
 _HEADING = re.compile(r"h([1-6])")
@@ -131,7 +132,7 @@ def _inlines(element: Any, depth: int, skip: frozenset[str] = frozenset()) -> tu
             out.extend(_inline(child, depth + 1))
         if child.tail:
             out.append(Str(text=_SPACE.sub(" ", child.tail)))
-    return _merge(out)
+    return merge_text(out, collapse=True)
 
 
 def _inline(element: Any, depth: int) -> tuple[Inline, ...]:
@@ -156,19 +157,6 @@ def _inline(element: Any, depth: int) -> tuple[Inline, ...]:
             return (LineBreak(),)
         case _:
             return content
-
-
-def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
-    """Adjacent Str runs joined, doubled spaces collapsed."""
-    out: list[Inline] = []
-    for node in inlines:
-        if isinstance(node, Str) and out and isinstance(out[-1], Str):
-            out[-1] = Str(text=_SPACE.sub(" ", out[-1].text + node.text))
-        elif isinstance(node, Str) and not node.text:
-            continue
-        else:
-            out.append(node)
-    return tuple(out)
 
 
 def _trim(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
