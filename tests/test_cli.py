@@ -102,8 +102,9 @@ def test_set_and_accessed_fill_fields_marked_as_supplied() -> None:
     assert data["metadata"]["accessed"] == "2024-03-05"
     supplied = {f["field"]: f for f in data["provenance"]["fields"] if f["rule"] == "user"}
     assert supplied["metadata.accessed"]["supplied"] and supplied["metadata.title"]["supplied"]
-    assert run("normalise", str(SEED), "--set", "body.x=1")[0] == 1
-    assert run("normalise", str(SEED), "--accessed", "not a date")[0] == 1
+    # Like convert: a field that does not exist, or a date that is none, is a usage error.
+    assert run("normalise", str(SEED), "--set", "body.x=1")[0] == 2
+    assert run("normalise", str(SEED), "--accessed", "not a date")[0] == 2
 
 
 def test_formats_lists_every_writer() -> None:

@@ -6,6 +6,7 @@
     ├── InputError               the input is not text, not a citekit document, or unreadable
     ├── OptionError              a bad option value, unknown writer or style, a bad --set path
     ├── WriterError              a writer cannot produce valid output from this document
+    ├── OutputError              an output location cannot be written (read-only, full disk, not a directory)
     └── ToolError                an external tool (pandoc) failed
 """
 
@@ -46,6 +47,14 @@ class OptionError(CitekitError):
 
 class WriterError(CitekitError):
     """A writer cannot produce valid output from this document (e.g. JATS Publishing without ISSN)."""
+
+
+class OutputError(CitekitError):
+    """An output file or directory cannot be written: read-only, under a file, a full disk.
+
+    Unlike a bad input it concerns the whole run: a batch stops cleanly (its journal kept, so a
+    rerun resumes) instead of failing every remaining input the same way.
+    """
 
 
 class ToolError(CitekitError):
