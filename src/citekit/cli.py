@@ -345,7 +345,7 @@ def _convert_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, o
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    _print_summary(report, out_dir, interactive)
+    _print_summary(report, interactive)
     if report.stopped is not None:
         _echo_error(f"stopped: {report.stopped}")
         _echo_error("finished files are complete and journalled; once OUT can be written again, "
@@ -397,7 +397,7 @@ def _with_progress_bar(run: Any, total: int) -> Any:
         return run(advance, warn)
 
 
-def _review_line(report: Any, report_path: Path) -> str:
+def _review_line(report: Any) -> str:
     """``review: 12 missing url, 3 supplied title, …; per input under "review" in OUT/citekit-report.json``."""
     from citekit.batch import review_counts
 
@@ -407,14 +407,15 @@ def _review_line(report: Any, report_path: Path) -> str:
     shown = ", ".join(f"{count} {kind}" for kind, count in counts[:6])
     rest = sum(count for _, count in counts[6:])
     more = f", {rest} more of {len(counts) - 6} other kinds" if rest else ""
-    return f'review: {shown}{more}; per input under "review" in {report_path}'
+    where = f'per input under "review" in {report.path}' if report.path else "per input in the report"
+    return f"review: {shown}{more}; {where}"
 
 
-def _print_summary(report: Any, out_dir: Path, interactive: bool) -> None:
+def _print_summary(report: Any, interactive: bool) -> None:
     totals = report.totals
     rate = (totals.converted / totals.seconds) if totals.seconds else 0.0
     review = sum(len(entry.review) for entry in report.inputs)
-    report_path = out_dir / "citekit-report.json"
+    report_path = report.path or "not written (the journal keeps what was done)"
     if interactive:
         from rich.console import Console
         from rich.table import Table
@@ -426,13 +427,13 @@ def _print_summary(report: Any, out_dir: Path, interactive: bool) -> None:
                       f"{totals.seconds:.2f} s", f"{rate:,.1f}/s", str(review))
         console = Console(stderr=True)
         console.print(table)
-        console.print(_review_line(report, report_path), markup=False, highlight=False)
+        console.print(_review_line(report), markup=False, highlight=False)
         console.print(f"report: {report_path}", markup=False, highlight=False)
         return
     click.echo(f"citekit: converted {totals.converted}, failed {totals.failed}, skipped {totals.skipped}, "
                f"files written {totals.outputs}, time {totals.seconds:.2f} s ({rate:,.1f}/s), "
                f"review items {review}; report: {report_path}", err=True)
-    click.echo(f"citekit: {_review_line(report, report_path)}", err=True)
+    click.echo(f"citekit: {_review_line(report)}", err=True)
 
 
 def _shown_value(value: Any) -> str:

@@ -127,7 +127,10 @@ class Workers:
         pending: dict[Future[JobResult], Job] = {}
         held: Job | None = None
         for job in jobs:
-            executor = self.given or inline or self.pool
+            if inline is not None:
+                handle(run_job(job))  # in this process, one at a time: each lands before the next is read
+                continue
+            executor = self.given or self.pool
             if executor is None:
                 if held is None:
                     held = job

@@ -211,14 +211,18 @@ def read_file(path: Path, *, walked: bool) -> bytes:
         mode = os.fstat(handle).st_mode
         if stat.S_ISDIR(mode):
             raise OSError("cannot read: it is a directory")
-        if not stat.S_ISREG(mode):
+        regular = stat.S_ISREG(mode)
+        if not regular:
             if walked:
                 raise OSError(f"skipped: {_file_kind(mode)}, not a regular file")
             os.set_blocking(handle, True)  # a pipe with a writer: read it to its end, as cat does
         try:
-            return stream.read()
+            data = stream.read()
         except OSError as error:
             raise OSError(f"cannot read: {error.strerror or error}") from error
+        if not regular and not data:
+            raise OSError(f"read nothing: {_file_kind(mode)} with no writer")
+        return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,17 +284,17 @@ def dataset_items(path: Path, kind: str, dataset: DatasetOptions) -> Iterator[In
         for row in read_rows(path, kind):
             label = str(row.number)
             ident = ""
+            problem = row.problem
             if row.cells is not None and dataset.id_column:
                 try:
                     ident = cell_text(row.cells, dataset.id_column).strip()
-                except ValueError:
-                    ident = ""
+                except ValueError as error:
+                    problem = str(error)
                 label = ident or label
             item = InputItem(source=f"{where}#{label}", name=f"{display(path.name)}#{label}",
                              stem=ident or f"{base}-{row.number}",
                              keys=(f"{where}#{label}", f"{display(path.name)}#{label}", *((ident,) if ident else ())))
-            problem = row.problem if row.cells is None else None
-            if row.cells is not None:
+            if row.cells is not None and problem is None:
                 try:
                     item = _row_item(item, row.cells, dataset)
                 except ValueError as error:

@@ -5,7 +5,7 @@ a killed or stopped batch resumes. It is written with plain ``write`` calls on a
 that this run holds locked (a second batch into the same OUT is refused); a write that fails (a
 full disk) is cut back, so the file always ends with whole lines.
 
-Both files are read back as JSON (the report streamed with ``ijson``, the journal line by line)
+Both files are read back as JSON (the report streamed, entry by entry, the journal line by line)
 and every entry is checked (:func:`~citekit.batch.report.entry_from_data`). What does not fit, a
 later version's extra keys or a hand-edited shape, is ignored with a warning: those inputs are
 converted again; nothing the previous run wrote can stop this one.
@@ -16,15 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-
-import ijson
+from typing import Any
 
 from citekit.batch.files import describe_os_error
 from citekit.batch.inputs import display
+from citekit.batch.jsonstream import JsonShapeError, read_object
 from citekit.batch.report import (
     REPORT_NAME,
     REPORT_SCHEMA,
@@ -67,6 +66,8 @@ class Journal:
         self._size = 0
         self.left_by_earlier_run = False
         """True when the journal was there already: an earlier run did not finish."""
+        self.torn = False
+        """True when its last line was cut short (a run killed mid-write): it is skipped quietly."""
 
     def open(self) -> None:
         """Create or reopen the journal and lock it; OutputError when it cannot be, or is locked."""
@@ -83,6 +84,7 @@ class Journal:
         self._lock(fd, where)
         self._size = os.fstat(fd).st_size
         if self._size and not self._ends_with_newline():
+            self.torn = True
             self.append_bytes(b"\n")  # a line torn by a killed run stays alone, and is skipped when read
 
     def _lock(self, fd: int, where: str) -> None:
@@ -149,10 +151,11 @@ def check_writable_report(out_dir: Path) -> None:
         raise OutputError(f"{display(path)} is not a regular file: move it away so the batch can write its report")
 
 
-def load_previous(out_dir: Path, warn: Warn) -> Previous:
+def load_previous(out_dir: Path, warn: Warn, *, torn_journal: bool = False) -> Previous:
     """What the previous run recorded per source: its report, then its journal (later wins).
 
     Both are streamed, never read whole, so a rerun of a huge batch stays small in memory.
+    ``torn_journal``: the journal's last line was cut short by a kill, and is skipped quietly.
     """
     previous = Previous()
     report = out_dir / REPORT_NAME
@@ -160,65 +163,49 @@ def load_previous(out_dir: Path, warn: Warn) -> Previous:
         _load_report(report, previous, warn)
     journal = out_dir / JOURNAL_NAME
     if journal.is_file():
-        _load_journal(journal, previous, warn)
+        _load_journal(journal, previous, warn, torn=torn_journal)
     return previous
 
 
-_HEAD_KEYS = frozenset({"schema", "citekit_version", "formats", "options", "totals", "combined",
+_HEAD_KEYS = frozenset({"schema", "inputs", "citekit_version", "formats", "options", "totals", "combined",
                         "combined_review", "warnings", "stopped"})
 
 
 def _load_report(path: Path, previous: Previous, warn: Warn) -> None:
     where = display(path)
+    entries: dict[str, bytes] = {}
+    refused: list[str] = []
+
+    def keep(data: Any) -> None:
+        try:
+            entry = entry_from_data(data)
+        except ReportShapeError as error:
+            refused.append(f"entry {len(entries) + len(refused) + 1}: {error}")
+            return
+        entries[entry.source] = pack(entry)
+
     try:
         with path.open("rb") as stream:
-            head = _report_head(stream)
-            combined = _check_head(head)
-            stream.seek(0)
-            entries, refused = _report_entries(stream)
-    except ReportShapeError as error:
+            head = read_object(stream, "inputs", keep)
+        combined = _check_head(head)
+    except (JsonShapeError, ReportShapeError) as error:
         warn(f"{where}: ignored ({error}): the inputs it lists are converted again")
         return
-    except (ijson.JSONError, OSError, UnicodeDecodeError, RecursionError, ValueError) as error:
-        reason = describe_os_error(error) if isinstance(error, OSError) else f"not valid JSON: {error}"
-        warn(f"{where}: ignored ({reason}): the inputs it lists are converted again")
+    except OSError as error:
+        warn(f"{where}: ignored ({describe_os_error(error)}): the inputs it lists are converted again")
         return
     previous.combined = combined
     previous.entries.update(entries)
     if refused:
-        warn(f"{where}: {refused[0]} entries ignored (the first: {refused[1]}): those inputs are converted again")
-
-
-def _report_head(stream: IO[bytes]) -> dict[str, Any]:
-    """The report's keys before ``inputs`` (the writer puts ``inputs`` last), as JSON values."""
-    events = ijson.parse(stream, use_float=True)
-    first = next(events, None)
-    if first is None or first[1] != "start_map":
-        raise ReportShapeError("not a JSON object")
-    head: dict[str, Any] = {}
-    for _prefix, event, value in events:
-        if event != "map_key" or value == "inputs":
-            break
-        head[value] = _build_value(events)
-    return head
-
-
-def _build_value(events: Iterator[tuple[str, str, Any]]) -> Any:
-    builder = ijson.ObjectBuilder()
-    depth = 0
-    for _prefix, event, value in events:
-        builder.event(event, value)
-        depth += event in {"start_map", "start_array"}
-        depth -= event in {"end_map", "end_array"}
-        if depth == 0:
-            return builder.value
-    raise ReportShapeError("ends inside a value")
+        warn(f"{where}: {len(refused)} entries ignored (the first: {refused[0]}): those inputs are converted again")
 
 
 def _check_head(head: dict[str, Any]) -> dict[str, OutputRecord]:
     unknown = head.keys() - _HEAD_KEYS
     if unknown:
         raise ReportShapeError(f"unknown keys {', '.join(sorted(unknown))}")
+    if "inputs" not in head:
+        raise ReportShapeError("no inputs")
     if head.get("schema") != REPORT_SCHEMA:
         raise ReportShapeError(f"schema is {head.get('schema')!r}, not {REPORT_SCHEMA!r}")
     combined = head.get("combined", [])
@@ -228,43 +215,31 @@ def _check_head(head: dict[str, Any]) -> dict[str, OutputRecord]:
     return {record.path: record for record in records}
 
 
-def _report_entries(stream: IO[bytes]) -> tuple[dict[str, bytes], tuple[int, str] | None]:
-    entries: dict[str, bytes] = {}
-    refused = 0
-    first = ""
-    for position, data in enumerate(ijson.items(stream, "inputs.item", use_float=True), start=1):
-        try:
-            entry = entry_from_data(data)
-        except ReportShapeError as error:
-            refused += 1
-            first = first or f"entry {position}: {error}"
-            continue
-        entries[entry.source] = pack(entry)
-    return entries, ((refused, first) if refused else None)
-
-
-def _load_journal(path: Path, previous: Previous, warn: Warn) -> None:
-    refused = 0
-    first = ""
+def _load_journal(path: Path, previous: Previous, warn: Warn, *, torn: bool) -> None:
+    refused: list[str] = []
+    last_failed = False
     try:
         with path.open("rb") as stream:
             for number, raw in enumerate(stream, start=1):
                 if not raw.strip():
                     continue
-                torn = not raw.endswith(b"\n")
                 try:
                     entry = entry_from_data(json.loads(raw.decode("utf-8")))
                 except (ValueError, RecursionError) as error:  # JSON, UTF-8 and shape errors alike
-                    if not torn:  # a killed run's last, torn line is expected: no warning for it
-                        refused += 1
-                        first = first or f"line {number}: {error}"
+                    refused.append(f"line {number}: {error}")
+                    last_failed = True
                     continue
+                last_failed = False
                 previous.entries[entry.source] = pack_line(raw.decode("utf-8").rstrip("\n"))
     except OSError as error:
         warn(f"{display(path)}: ignored ({describe_os_error(error)}): its inputs are converted again")
         return
+    if last_failed and torn:
+        refused.pop()  # a killed run's last line, torn in the middle, is expected: no warning for it
     if refused:
-        warn(f"{display(path)}: {refused} lines ignored (the first: {first}): those inputs are converted again")
+        first = refused[0]
+        refused_count = len(refused)
+        warn(f"{display(path)}: {refused_count} lines ignored (the first: {first}): those inputs are converted again")
 
 
 __all__ = ["JOURNAL_NAME", "Journal", "Previous", "check_writable_report", "load_previous"]

@@ -111,6 +111,9 @@ class BatchReport:
     stopped: str | None = None
     """Why the batch stopped before its end (a full disk, an unwritable output); None when it ran
     to the end. A stopped batch resumes when the same command runs again."""
+    path: Path | None = field(default=None, compare=False)
+    """Where this report was written; None when it was not (a stopped batch may keep the previous
+    one, or find no room for it). Not part of the JSON."""
 
     @property
     def ok(self) -> bool:

@@ -219,7 +219,7 @@ def convert(
             removed = sweep_temporaries(out)
             if removed:
                 warn(f"removed {len(removed)} unfinished temporary file(s) an interrupted run left in {display(out)}")
-        previous = load_previous(out, warn)
+        previous = load_previous(out, warn, torn_journal=journal.torn)
         reserved = [REPORT_NAME, JOURNAL_NAME, *(f"citekit-combined{w.suffix}" for w in available_writers().values())]
         planner = Planner(out_dir=out, writers=writers, options=resolved, overrides=pairs, accessed=accessed,
                           sidecar=sidecar, force=force, combine=bool(combine_writers),
@@ -258,11 +258,11 @@ def convert(
         try:
             write_report(report, out / REPORT_NAME)
         except OSError as error:
-            return replace(report, stopped=stopped or f"cannot write the report {display(out / REPORT_NAME)}: "
-                                                      f"{describe_os_error(error)}")
+            unwritten = f"the report could not be written ({describe_os_error(error)})"
+            return replace(report, stopped=f"{stopped}; {unwritten}" if stopped else unwritten)
         if stopped is None:
             journal.remove()
-        return report
+        return replace(report, path=out / REPORT_NAME)
     finally:
         journal.close()
         for spool in (documents, deferred):
