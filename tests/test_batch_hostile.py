@@ -578,3 +578,35 @@ def test_a_second_batch_into_the_same_output_is_refused_while_the_first_runs(tmp
         result = cli("convert", SAMPLE[0], "--to", "citekit-json", "-o", out)
     assert result.returncode == EXIT_OUTPUT
     assert f"another citekit batch is writing to {out.as_posix()}" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# Text that is not UTF-8 where the batch meets it: file names, supplied values
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(sys.platform in {"win32", "darwin"}, reason="needs a file system that takes any bytes")
+def test_a_file_name_that_is_not_utf8_converts_and_is_reported_readably(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9 \xff.txt")
+    (folder / name).write_bytes(SAMPLE[0].read_bytes())
+    out = tmp_path / "out"
+    result = cli("convert", folder, "--to", "citekit-json,jats", "-o", out)
+    assert result.returncode == EXIT_OK, result.stderr
+    [entry] = entries(out)
+    assert str(entry["source"]).endswith("/caf\ufffd \ufffd.txt")
+    assert sorted(outputs_under(out)) == ["caf.citekit.json", "caf.xml"]
+    assert cli("convert", folder, "--to", "citekit-json,jats", "-o", out).returncode == EXIT_OK
+    assert [e["status"] for e in entries(out)] == ["skipped"]
+
+
+@pytest.mark.timeout(60)
+def test_supplied_values_that_are_not_text_are_usage_errors(tmp_path: Path) -> None:
+    bad = os.fsdecode(b"Caf\xe9")
+    for command in (["normalise", str(SAMPLE[0])], ["cite", str(SAMPLE[0])],
+                    ["convert", str(SAMPLE[0]), "--to", "jats", "-o", str(tmp_path / "out")]):
+        result = subprocess.run([sys.executable, "-m", "citekit.cli", *command, "--set", f"site={bad}"],
+                                capture_output=True, timeout=60)
+        assert result.returncode == EXIT_USAGE
+        assert b"the value is not valid text (character 4 is U+DCE9, not UTF-8)" in result.stderr

@@ -201,3 +201,15 @@ def test_no_module_inside_the_package_imports_its_public_face_for_the_version() 
     assert offenders == []
     pyproject = (source.parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     assert 'path = "src/citekit/_version.py"' in pyproject
+
+
+def test_the_command_line_uses_the_batch_modules_public_api_only() -> None:
+    import ast
+
+    import citekit.batch
+
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "src" / "citekit" / "cli.py").read_text("utf-8"))
+    imported = [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for alias in node.names if (node.module or "").startswith("citekit.batch")]
+    assert imported, "the CLI converts through citekit.batch"
+    assert all(module == "citekit.batch" and name in citekit.batch.__all__ for module, name in imported), imported

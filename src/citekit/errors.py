@@ -59,3 +59,12 @@ class OutputError(CitekitError):
 
 class ToolError(CitekitError):
     """An external tool (pandoc) failed."""
+
+
+def describe_bug(error: BaseException) -> str:
+    """An unexpected exception's type, message and innermost frame: enough to file it, no traceback."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(error).__name__}: {error}{where}"

@@ -25,6 +25,17 @@ def settable_fields() -> tuple[str, ...]:
     return tuple(n for n in names if n not in _STRUCTURED_FIELDS)
 
 
+def checked_value(path: str, value: str) -> str:
+    """``value`` for ``path`` when it is valid Unicode; an OptionError for a lone surrogate (bytes
+    that were not UTF-8 on the command line, ``\\ud800`` from an API caller)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise OptionError(f"{path}: the value is not valid text (character {error.start + 1} is "
+                          f"U+{ord(value[error.start]):04X}, not UTF-8)") from None
+    return value
+
+
 def field_path(name: str) -> str:
     """``url`` → ``metadata.url``; ``rights.year`` stays; an unknown field is an OptionError.
 
@@ -66,7 +77,7 @@ def apply_overrides(document: Document, overrides: dict[str, str]) -> Document:
     """
     data = to_dict(document)
     try:
-        overrides = {field_path(path): value for path, value in overrides.items()}
+        overrides = {field_path(path): checked_value(path, value) for path, value in overrides.items()}
     except OptionError as error:
         raise OptionError(f"--set {error.message}") from None
     for path, value in overrides.items():

@@ -256,24 +256,24 @@ def iter_inputs(inputs: Sequence[str | Path], *, recursive: bool = False, datase
 def _walked_item(root: Path, found: Found) -> InputItem:
     source = display(found.path)
     if found.path == root:  # nothing found, or the directory cannot be listed
-        return InputItem(source=source, name=found.path.name, stem=None, error=found.error)
+        return InputItem(source=source, name=display(found.path.name), stem=None, error=found.error)
     relative = display(found.path.relative_to(root))
     keys = (source, relative, display(found.path.name), output_stem(found.path.name))
     if found.error is not None:
-        return InputItem(source=source, name=found.path.name, stem=output_stem(found.path.name),
+        return InputItem(source=source, name=display(found.path.name), stem=output_stem(found.path.name),
                          directory=found.directory, keys=keys, error=found.error)
     return _file_item(found.path, source, found.directory, keys=keys, walked=True)
 
 
 def _file_item(path: Path, source: str, directory: tuple[str, ...], *, keys: tuple[str, ...],
                walked: bool) -> InputItem:
-    stem = output_stem(path.name)
+    stem, name = output_stem(path.name), display(path.name)
     try:
         data = read_file(path, walked=walked)
     except OSError as error:
-        return InputItem(source=source, name=path.name, stem=stem, directory=directory, keys=keys,
+        return InputItem(source=source, name=name, stem=stem, directory=directory, keys=keys,
                          error=f"{source}: {error}")
-    return InputItem(source=source, name=path.name, stem=stem, directory=directory, data=data, keys=keys)
+    return InputItem(source=source, name=name, stem=stem, directory=directory, data=data, keys=keys)
 
 
 def dataset_items(path: Path, kind: str, dataset: DatasetOptions) -> Iterator[InputItem]:
@@ -304,7 +304,7 @@ def dataset_items(path: Path, kind: str, dataset: DatasetOptions) -> Iterator[In
                                  error=f"{where}: row {row.number} (line {row.line}): {problem}")
             yield item
     except DatasetError as error:
-        yield InputItem(source=where, name=path.name, stem=None, keys=(where,), error=f"{where}: {error}")
+        yield InputItem(source=where, name=display(path.name), stem=None, keys=(where,), error=f"{where}: {error}")
 
 
 def _row_item(item: InputItem, cells: dict[str, object] | object, dataset: DatasetOptions) -> InputItem:
@@ -330,13 +330,21 @@ def count_inputs(inputs: Sequence[str | Path], *, recursive: bool = False) -> in
         if name != "-" and path.is_dir():
             total += sum(1 for _ in walk(path, recursive, lambda message: None))
         elif (kind := dataset_kind(name)) is not None and path.is_file():
-            try:
-                total += sum(1 for _ in read_rows(path, kind))
-            except DatasetError:
-                total += 1
+            total += _count_rows(path, kind)
         else:
             total += 1
     return total
+
+
+def _count_rows(path: Path, kind: str) -> int:
+    """Rows :func:`dataset_items` will yield: every row read, plus one for a dataset-level error."""
+    count = 0
+    try:
+        for _ in read_rows(path, kind):
+            count += 1
+    except DatasetError:
+        count += 1
+    return count
 
 
 def input_files(inputs: Sequence[str], *, recursive: bool, warn: Warn) -> Iterator[tuple[str, Path | None, str | None]]:

@@ -12,10 +12,9 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from citekit.batch.report import InputReport, OutputRecord, ReviewItem
-from citekit.errors import CitekitError
+from citekit.errors import CitekitError, describe_bug
 from citekit.model import Document
 from citekit.writers import Writer, WriterOptions
 
@@ -84,15 +83,6 @@ def review_document(document: Document) -> list[ReviewItem]:
     items.extend(ReviewItem(field=source.field, reason="supplied", detail=source.rule)
                  for source in document.provenance.fields if source.supplied)
     return items
-
-
-def describe_bug(error: BaseException) -> str:
-    """A bug's type, message and innermost frame: enough to file it without a traceback."""
-    import traceback
-
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(error).__name__}: {error}{where}"
 
 
 def run_job(job: Job) -> JobResult:

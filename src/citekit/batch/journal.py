@@ -48,6 +48,13 @@ except ImportError:  # pragma: no cover - Windows: no lock, one batch per OUT is
     fcntl = None  # type: ignore[assignment]
 
 
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+    except OSError:
+        return False
+
+
 def _not_a_file(path: Path) -> bool:
     return os.path.lexists(path) and not path.is_file()
 
@@ -82,6 +89,10 @@ class Journal:
             raise OutputError(f"cannot write the journal {where}: {describe_os_error(error)}") from error
         self._fd = fd
         self._lock(fd, where)
+        if not _same_file(fd, self.path):
+            # The batch that held the lock finished and removed this journal meanwhile: start a new one.
+            self.close()
+            return self.open()
         self._size = os.fstat(fd).st_size
         if self._size and not self._ends_with_newline():
             self.torn = True
@@ -92,10 +103,12 @@ class Journal:
             return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
+        except BlockingIOError as error:
             self.close()
             raise OutputError(f"another citekit batch is writing to {display(self.path.parent)} "
                               f"(it holds {where})") from error
+        except OSError:
+            pass  # a file system without locks (some network mounts): one batch per OUT is the user's to keep
 
     def _ends_with_newline(self) -> bool:
         with open(self.path, "rb") as stream:

@@ -185,13 +185,13 @@ def convert(
     that cannot be used :class:`~citekit.errors.OutputError`, both before anything is converted.
     A batch stopped by its output (a full disk) returns a report whose ``stopped`` says why.
     """
-    from citekit.overrides import field_path, iso_date
+    from citekit.overrides import checked_value, field_path, iso_date
 
     started = time.perf_counter()
     sources = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     writers = _writers(to)
     resolved = {w.name: resolve_options(w, (options or {}).get(w.name)) for w in writers}
-    pairs = tuple((field_path(k), v) for k, v in (overrides or {}).items())
+    pairs = tuple((field_path(k), checked_value(k, v)) for k, v in (overrides or {}).items())
     if accessed:
         iso_date(accessed)  # a bad date is a usage error, not one failure per input
     sidecar = load_sidecar(Path(metadata)) if metadata is not None else {}
@@ -298,14 +298,14 @@ class SingleResult:
 def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, Any] | WriterOptions | None = None,
                 overrides: Mapping[str, str] | None = None, accessed: str | None = None) -> SingleResult:
     """Convert one input (a file, or ``-`` for stdin) to one format, in this process, writing nothing."""
-    from citekit.overrides import field_path
+    from citekit.overrides import checked_value, field_path
 
     name = str(source)
     if name != "-" and (Path(name).is_dir() or dataset_kind(name) is not None):
         raise OptionError(f"{name} holds several articles: convert it with an output directory")
     writer = _writers([to])[0]
     resolved = resolve_options(writer, options)
-    pairs = tuple((field_path(k), v) for k, v in (overrides or {}).items())
+    pairs = tuple((field_path(k), checked_value(k, v)) for k, v in (overrides or {}).items())
     item = next(iter_inputs([name]))
     if item.error is not None:
         return SingleResult(entry=InputReport(source=item.source, status="failed", errors=(item.error,)), data=None)
