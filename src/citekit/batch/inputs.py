@@ -215,7 +215,8 @@ def read_file(path: Path, *, walked: bool) -> bytes:
         if not regular:
             if walked:
                 raise OSError(f"skipped: {_file_kind(mode)}, not a regular file")
-            os.set_blocking(handle, True)  # a pipe with a writer: read it to its end, as cat does
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(handle, True)  # a pipe with a writer: read it to its end, as cat does
         try:
             data = stream.read()
         except OSError as error:

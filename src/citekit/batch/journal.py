@@ -31,7 +31,6 @@ from citekit.batch.report import (
     ReportShapeError,
     entry_from_data,
     output_from_data,
-    pack,
     pack_line,
 )
 from citekit.errors import OutputError
@@ -189,13 +188,13 @@ def _load_report(path: Path, previous: Previous, warn: Warn) -> None:
     entries: dict[str, bytes] = {}
     refused: list[str] = []
 
-    def keep(data: Any) -> None:
+    def keep(data: Any, text: str) -> None:
         try:
             entry = entry_from_data(data)
         except ReportShapeError as error:
             refused.append(f"entry {len(entries) + len(refused) + 1}: {error}")
             return
-        entries[entry.source] = pack(entry)
+        entries[entry.source] = pack_line(text)
 
     try:
         with path.open("rb") as stream:

@@ -65,6 +65,10 @@ class _Reader:
 
     def value(self) -> Any:
         """The next JSON value, parsed whole by the C scanner."""
+        return self.value_and_text()[0]
+
+    def value_and_text(self) -> tuple[Any, str]:
+        """The next JSON value, and its text as written."""
         self.peek()
         while True:
             try:
@@ -77,14 +81,16 @@ class _Reader:
                 raise JsonShapeError("nested too deeply") from None
             if end == len(self._text) and self._more():
                 continue  # a number at the end of the window may go on in the next chunk
+            text = self._text[self._position: end]
             self._position = end
             self._chunk = _FIRST_CHUNK
-            return value
+            return value, text
 
 
-def read_object(stream: IO[bytes], streamed: str, each: Callable[[Any], None]) -> dict[str, Any]:
+def read_object(stream: IO[bytes], streamed: str, each: Callable[[Any, str], None]) -> dict[str, Any]:
     """The members of the JSON object in ``stream``, except ``streamed``: an array whose elements are
-    passed to ``each`` one at a time, as they are read. :class:`JsonShapeError` for anything else."""
+    passed to ``each`` one at a time, as they are read, with their text as written.
+    :class:`JsonShapeError` for anything else."""
     reader = _Reader(stream)
     reader.take("{")
     members: dict[str, Any] = {}
@@ -111,13 +117,13 @@ def read_object(stream: IO[bytes], streamed: str, each: Callable[[Any], None]) -
     return members
 
 
-def _read_array(reader: _Reader, each: Callable[[Any], None]) -> None:
+def _read_array(reader: _Reader, each: Callable[[Any, str], None]) -> None:
     reader.take("[")
     if reader.peek() == "]":
         reader.take("]")
         return
     while True:
-        each(reader.value())
+        each(*reader.value_and_text())
         if reader.peek() == ",":
             reader.take(",")
             continue

@@ -314,7 +314,13 @@ def pack_line(line: str) -> bytes:
 
 
 def unpack(packed: bytes) -> InputReport:
-    return entry_from_data(json.loads(zlib.decompress(packed)))
+    """An entry kept by :func:`pack` or :func:`pack_line`: written by this run, or checked when read."""
+    data = json.loads(zlib.decompress(packed))
+    return InputReport(
+        source=data["source"], status=data["status"], input_sha256=data.get("input_sha256"),
+        outputs=tuple(OutputRecord(**o) for o in data.get("outputs", ())),
+        errors=tuple(data.get("errors", ())), timings=data.get("timings", {}),
+        review=tuple(ReviewItem(**r) for r in data.get("review", ())))
 
 
 class CompactEntries(Sequence[InputReport]):
