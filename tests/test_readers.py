@@ -457,3 +457,68 @@ def test_cli_bad_docx_is_a_clear_error_without_traceback(tmp_path: Path) -> None
                             text=True, timeout=120, check=False)
     assert result.returncode == 1 and result.stdout == ""
     assert f"{bad}: not a DOCX" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_rerun_keeps_each_inputs_reader_and_from_is_part_of_the_output_key(tmp_path: Path) -> None:
+    from citekit import convert
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "page.txt").write_bytes(_page())  # a saved page named like text: the sniff reads it as HTML
+    out = tmp_path / "out"
+    first = convert([inputs], to=["csl-json"], out_dir=out, jobs=1)
+    assert [(e.status, e.reader) for e in first.inputs] == [("converted", "html")]
+    again = convert([inputs], to=["csl-json"], out_dir=out, jobs=1)
+    assert [(e.status, e.reader) for e in again.inputs] == [("skipped", "html")]  # read back from the report
+    as_text = convert([inputs], to=["csl-json"], out_dir=out, jobs=1, reader="text")
+    assert [(e.status, e.reader) for e in as_text.inputs] == [("converted", "text")]  # a new key: not skipped
+    assert as_text.inputs[0].outputs[0].key != first.inputs[0].outputs[0].key
+    saved = json.loads((out / "citekit-report.json").read_text())
+    assert saved["inputs"][0]["reader"] == "text"
+
+
+def test_the_strict_report_reader_takes_a_reader_name_and_nothing_else_there() -> None:
+    from citekit.batch.report import ReportShapeError, entry_from_data
+
+    entry = {"source": "a.html", "status": "converted", "reader": "html"}
+    assert entry_from_data(entry).reader == "html"
+    assert entry_from_data({**entry, "reader": None}).reader is None
+    with pytest.raises(ReportShapeError, match="reader is not a string"):
+        entry_from_data({**entry, "reader": 3})
+
+
+def test_an_unknown_reader_stops_a_batch_before_anything_is_made(tmp_path: Path) -> None:
+    from citekit import convert
+    from citekit.batch import convert_one
+
+    (tmp_path / "a.txt").write_text("Some article text.\n")
+    with pytest.raises(OptionError, match="unknown reader 'nope'"):
+        convert([tmp_path / "a.txt"], to=["csl-json"], out_dir=tmp_path / "out", jobs=1, reader="nope")
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(OptionError, match="unknown reader 'nope'"):
+        convert_one(tmp_path / "a.txt", "csl-json", reader="nope")
+
+
+def test_cli_convert_from_to_stdout_and_into_a_directory(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(_page())
+    runner = CliRunner()
+    as_html = runner.invoke(main, ["convert", str(page), "--to", "citekit-json"])
+    assert as_html.exit_code == 0 and json.loads(as_html.stdout)["provenance"]["reader"] == "html"
+    as_text = runner.invoke(main, ["convert", "--from", "text", str(page), "--to", "citekit-json"])
+    assert as_text.exit_code == 0 and json.loads(as_text.stdout)["provenance"]["reader"] == "text"
+    batch = runner.invoke(main, ["convert", "--from", "text", str(page), "--to", "csl-json", "-o",
+                                 str(tmp_path / "out"), "--jobs", "1"])
+    assert batch.exit_code == 0, batch.output
+    assert json.loads((tmp_path / "out" / "citekit-report.json").read_text())["inputs"][0]["reader"] == "text"
+    unknown = runner.invoke(main, ["convert", "--from", "nope", str(page), "--to", "csl-json", "-o",
+                                   str(tmp_path / "out2")])
+    assert unknown.exit_code == 2 and "unknown reader 'nope'" in unknown.output
+    assert not (tmp_path / "out2").exists()
+
+
+def test_cite_walks_a_directory_of_saved_pages(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_bytes(_page())
+    result = CliRunner().invoke(main, ["cite", str(tmp_path), "--style", "apa"])
+    assert result.exit_code == 0, result.output
+    assert "The Headline Here" in result.stdout

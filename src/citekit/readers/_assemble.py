@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
-from citekit import __version__
+from citekit._version import __version__
 from citekit.model import (
     Block,
     Document,
