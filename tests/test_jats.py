@@ -269,8 +269,9 @@ def test_seed_title_contributor_and_date(seed_root: object) -> None:
     assert texts(root, "//contrib/email") == ["lendmanstephen@sbcglobal.net"]
     assert texts(root, "//contrib/bio/p")[0].startswith("Stephen Lendman lives in Chicago")
     date = root.xpath("front/article-meta/pub-date")  # type: ignore[attr-defined]
-    assert [d.get("iso-8601-date") for d in date] == ["2017-01-29"]
-    assert texts(root, "front/article-meta/pub-date/*") == ["29", "01", "2017"]
+    assert [d.get("iso-8601-date") for d in date] == ["2017-01-29", "2017"]
+    assert [(d.get("date-type"), d.get("pub-type")) for d in date] == [("pub", "epub"), ("collection", "collection")]
+    assert texts(root, "front/article-meta/pub-date[@date-type='pub']/*") == ["29", "01", "2017"]
     assert texts(root, "front/journal-meta/journal-title-group/journal-title") == ["Global Research"]
     assert texts(root, "front/journal-meta/publisher/publisher-name") == [
         "Centre for Research on Globalization"]
@@ -437,12 +438,13 @@ def test_an_empty_document_is_still_valid() -> None:
 def test_partial_dates(date: str, iso: str, parts: list[str]) -> None:
     data, _ = write_jats(Document(metadata=Metadata(title="T", date=date)))
     root = parse(data)
-    assert root.xpath("string(//pub-date/@iso-8601-date)") == iso
-    assert texts(root, "//pub-date/*") == parts
-    assert dtd_errors(data) == []
+    assert root.xpath("string(//pub-date[@date-type='pub']/@iso-8601-date)") == iso
+    assert texts(root, "//pub-date[@date-type='pub']/*") == parts
+    assert texts(root, "//pub-date[@pub-type='collection']/year") == [iso[:4]]
+    assert dtd_errors(data) == [] and jats4r_errors(data) == []
 
 
-@pytest.mark.parametrize("date", ["2017-02-30", "January 2017"])
+@pytest.mark.parametrize("date", ["2017-02-30", "January 2017", "20170", "2017-13"])
 def test_a_date_that_is_not_iso_is_kept_in_custom_meta_with_a_diagnostic(date: str) -> None:
     data, diagnostics = write_jats(Document(metadata=Metadata(title="T", date=date)))
     root = parse(data)

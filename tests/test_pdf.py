@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from citekit import __version__
-from citekit.derive import display_title, short_rights_line
+from citekit.derive import display_title, labels_for
 from citekit.errors import OptionError
 from citekit.model import (
     Author,
@@ -40,6 +40,7 @@ from citekit.model import (
 from citekit.readers import read_path
 from citekit.writers import parse_options, write_bytes
 from citekit.writers.pdf import WRITER, PdfOptions
+from citekit.writers.pdf.flow import footer_line
 from conftest import CORPUS, ROOT, SEED, corpus_files, full_document, require_tool
 
 
@@ -56,13 +57,14 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def body_text(reader: PdfReader, footer: str) -> str:
+def body_text(reader: PdfReader, document: Document) -> str:
     """All pages' text, squashed, with each page's footer cut out (it sits between page bodies)."""
     total = len(reader.pages)
     pages = []
+    page_label = labels_for(document.metadata.language).page
     for number, page in enumerate(reader.pages, start=1):
         text = squash(page.extract_text())
-        for part in (squash(f"page {number} of {total}"), squash(footer)):
+        for part in (squash(page_label.format(number=number, total=total)), squash(footer_line(document))):
             head, found, tail = text.rpartition(part)
             assert found, f"page {number} lacks footer part {part!r}"
             text = head + tail
@@ -142,7 +144,7 @@ def link_uris(reader: PdfReader) -> list[str]:
 def test_every_body_paragraph_is_in_the_text_in_order(which: str, seed_doc: Document) -> None:
     document = full_document() if which == "full" else seed_doc
     reader = pdf(document)
-    text = body_text(reader, short_rights_line(document) or display_title(document).value)
+    text = body_text(reader, document)
     assert_in_order(leaf_texts(document.body), text)
 
 
@@ -150,7 +152,7 @@ def test_paragraphs_stay_in_order_across_page_breaks() -> None:
     document = long_document()
     reader = pdf(document)
     assert len(reader.pages) >= 3
-    assert_in_order(leaf_texts(document.body), body_text(reader, short_rights_line(document)))
+    assert_in_order(leaf_texts(document.body), body_text(reader, document))
 
 
 def test_measure_is_sixty_to_seventy_five_characters() -> None:
@@ -167,7 +169,7 @@ def test_title_block_back_matter_and_rights_are_printed() -> None:
     document = full_document()
     text = squash("".join(page.extract_text() for page in pdf(document).pages))
     meta, rights = document.metadata, document.rights
-    expected = [meta.site, meta.title, meta.subtitle, "Ana María García", "29 January 2017", meta.url,
+    expected = [meta.site, meta.title, meta.subtitle, "Ana María García", "January 29, 2017", meta.url,
                 "Ana María García writes about trade.", "Her book is out now.", "Source and rights",
                 rights.statement, rights.source, rights.license, *(n.text for n in rights.notices)]
     assert_in_order([e for e in expected if e], text)
@@ -249,7 +251,7 @@ def test_footer_on_every_page() -> None:
     for number, page in enumerate(reader.pages, start=1):
         text = squash(page.extract_text())
         assert squash(f"page {number} of {total}") in text
-        assert squash(short_rights_line(document)) in text
+        assert squash(footer_line(document)) in text
 
 
 def test_outline_entries_point_at_their_pages() -> None:
@@ -427,7 +429,7 @@ def test_corpus_converts(path: Path) -> None:
     assert len(reader.pages) >= 1
     assert reader.metadata.title
     assert_in_order(leaf_texts(document.body),
-                    body_text(reader, short_rights_line(document) or display_title(document).value))
+                    body_text(reader, document))
 
 
 def test_poppler_renders_the_seed_without_complaint(tmp_path: Path, seed_doc: Document) -> None:
