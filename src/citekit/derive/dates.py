@@ -60,7 +60,7 @@ def parse_date(value: str | None) -> PartialDate | None:
     year_text, month_text, day_text, time_text = match.groups()
     year, month, day = int(year_text), _int(month_text), _int(day_text)
     try:
-        datetime.date(year, month or 1, day or 1)
+        datetime.date(year, 1 if month is None else month, 1 if day is None else day)
         if time_text:
             datetime.datetime.fromisoformat(f"{year_text}-{month_text}-{day_text}{time_text}")
     except ValueError:
