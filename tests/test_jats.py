@@ -607,3 +607,31 @@ def test_a_numbered_list_interrupted_by_a_paragraph_continues_its_numbering() ->
     # Nothing to continue from: the number is kept as a label.
     assert texts(lists[2], "list-item/label") == ["7."]
     assert jats4r_errors(data) == []
+
+
+def test_a_holder_without_a_statement_gets_the_shared_rights_line_marked_supplied() -> None:
+    """The same line as the PDF, EPUB and bibliographic formats ("© 2017 Jane Doe"), never passed
+    off as printed: custom-meta and a supplied diagnostic say where it came from."""
+    document = Document(metadata=Metadata(title="T", date="2017-01-29"), rights=Rights(holders=("Jane Doe",)))
+    data, diagnostics = write_jats(document)
+    root = parse(data)
+    assert texts(root, "//permissions/copyright-statement") == ["© 2017 Jane Doe"]
+    assert texts(root, "//permissions/copyright-year") == ["2017"]
+    supplied = texts(root, "//custom-meta[@specific-use='supplied']/meta-name")
+    assert "copyright-statement" in supplied and "copyright-year" in supplied
+    assert {d.field for d in diagnostics if d.supplied} >= {"rights.statement", "rights.year"}
+    assert dtd_errors(data) == [] and jats4r_errors(data) == []
+
+
+def test_licence_and_the_notices_that_qualify_it_are_told_apart(full_doc: Document) -> None:
+    root = parse(write_jats(full_doc)[0])
+    paragraphs = root.xpath("//permissions/license/license-p")  # type: ignore[attr-defined]
+    assert [(p.get("content-type"), p.text) for p in paragraphs] == [
+        (None, "Republished with permission."),
+        ("fair-use", "This site contains copyrighted material used under fair use.")]
+
+
+@pytest.mark.parametrize(("language", "written"), [("en", "en"), ("pt_BR", "pt-BR"), ("C", None), ("english", None)])
+def test_xml_lang_is_the_shared_language_tag(language: str, written: str | None) -> None:
+    root = parse(write_jats(Document(metadata=Metadata(title="T", language=language)))[0])
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == written  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ from citekit.model import (
     Link,
     ListBlock,
     Metadata,
+    Notice,
     Para,
     Quote,
     Rights,
@@ -465,3 +466,70 @@ def test_back_matter_prints_each_bio_and_notice_label_once() -> None:
     assert text.count("ann@example.org") == 1  # the bio prints the address: no extra contact line
     assert squash("Disclaimer: views are Ann's own.") in text
     assert "Disclaimer.Disclaimer" not in text
+
+
+# ------------------------------------------------------------------------------------------------
+# Fonts, run-in labels and notice links
+
+
+def font_names(reader: PdfReader) -> list[str]:
+    """/BaseFont of every font object the pages use, each object once."""
+    seen: dict[int, str] = {}
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for reference in fonts.get_object().values():
+            font = reference.get_object()
+            seen.setdefault(reference.idnum, str(font["/BaseFont"]).lstrip("/"))
+    return list(seen.values())
+
+
+def test_every_embedded_subset_has_its_own_tag() -> None:
+    """PDF 32000-1 §9.6.4: different subsets in one file get different tags (reportlab gave four
+    fonts the same AAAAAA+)."""
+    names = font_names(pdf(long_document()))
+    tags = [name.split("+", 1)[0] for name in names]
+    assert len(names) >= 4
+    assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags), names
+    assert len(set(tags)) == len(tags), names
+    # The same input gives the same tags (the counter runs per document, in writing order).
+    assert font_names(pdf(long_document())) == names
+
+
+def bold_runs(reader: PdfReader) -> list[str]:
+    """The text drawn in a bold face, run by run."""
+    runs: list[str] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if font is not None and "Bold" in str(font.get("/BaseFont", "")) and text.strip():
+            runs.append(text.strip())
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_colophon_labels_are_set_alike_and_notice_addresses_are_links() -> None:
+    document = full_document()
+    document = dataclasses.replace(document, rights=dataclasses.replace(
+        document.rights, license_url="https://creativecommons.org/licenses/by/4.0/",
+        notices=(*document.rights.notices, Notice(kind="disclaimer", text="Disclaimer: views are the author's."))))
+    reader = pdf(document)
+    bold = " ".join(bold_runs(reader))
+    # A printed "Disclaimer:" is set like the labels citekit adds ("Licence:", "Fair use:").
+    for label in ("Licence:", "Disclaimer:", "Fair use:", "Contact:"):
+        assert label in bold, (label, bold)
+    assert "Disclaimer.Disclaimer" not in squash("".join(page.extract_text() for page in reader.pages))
+    uris = link_uris(reader)
+    # The contact notice's address is a link, as the bio's is.
+    assert "mailto:press@example.org" in uris and "mailto:ana@example.org" in uris
+
+
+def test_labels_dates_and_footer_follow_the_language() -> None:
+    document = dataclasses.replace(full_document(), metadata=dataclasses.replace(
+        full_document().metadata, language="de", accessed="2020-03-01"))
+    text = " ".join(" ".join(page.extract_text() for page in pdf(document).pages).split())
+    for expected in ("Von Ana María García und Washington's Blog", "29. Januar 2017", "Quelle und Rechte",
+                     "Abgerufen am 1. März 2020.", "Über die Autoren", "Seite 1 von"):
+        assert expected in text, expected
+    for english in ("By Ana", "Source and rights", "page 1 of"):
+        assert english not in text

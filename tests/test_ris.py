@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import rispy
 
 from citekit.model import Author, Document, Metadata, Provenance, Rights
 from citekit.writers import get_writer, parse_options, write_bytes
+from conftest import corpus_files
 
 RIS = get_writer("ris")
 
@@ -106,3 +108,19 @@ def test_collection_keeps_order_with_unique_ids_and_single_line_values(full_doc:
 def test_output_is_deterministic(full_doc: Document) -> None:
     assert write_bytes(full_doc, RIS)[0] == write_bytes(full_doc, RIS)[0]
     assert write_bytes(full_doc, RIS)[0].startswith(b"TY  - ELEC\r\nID  - ")
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.stem)
+def test_no_value_says_the_same_thing_twice(path: Path) -> None:
+    """14 of the 41 corpus records once held "Source: https://… Source: https://…" in one N1."""
+    import re
+
+    from citekit.readers import read_path
+
+    data = write_bytes(read_path(path), RIS)[0].decode("utf-8")
+    values = [line[6:] for line in data.split("\r\n") if line[:2] in {"N1", "CR"}]
+    for value in values:
+        addresses = [u.rstrip(").,;") for u in re.findall(r"https?://\S+", value)]
+        assert len(addresses) == len(set(addresses)), value
+        assert value.count("Source:") <= 1, value
+    assert len(values) == len(set(values)), values

@@ -26,17 +26,19 @@ fields the styles skip:
   BibTeX import reads as Rights and its BibTeX export writes. No standard style prints it: bibtex
   styles ignore fields they do not declare, and biber drops fields outside biblatex's data model.
 - The site: BibLaTeX prints ``titleaddon`` after the title (Zotero's own BibLaTeX export puts a
-  Website Title there); BibTeX prints ``note``. ``booktitle`` repeats it for the readers:
-  citation.js reads it as ``container-title`` and Zotero as Website Title; the @online driver and
-  the @misc styles do not print it.
-- A web page's publisher is not in its reference (see :mod:`citekit.writers.csl_json`): it is
-  kept unprinted, BibLaTeX ``publisher`` (@online prints ``organization`` only), BibTeX
-  ``organization`` (@misc prints neither). With no site, the publisher is what is printed.
+  Website Title there) and repeats it in ``booktitle``, which the @online driver does not print
+  and which citation.js reads as ``container-title`` and Zotero as Website Title. BibTeX prints
+  the site in ``note`` and repeats it in ``publisher``, which @misc does not print and which
+  citation.js (@misc is a CSL ``document``) and Zotero (@misc is a Book) read as the publisher.
+- A web page's publisher organisation is not in its reference (see
+  :mod:`citekit.writers.csl_json`), and every .bib field that could hold it is either printed by
+  the styles or read as the publisher by citation.js: it is left out, with a diagnostic. With no
+  site, the publisher is the name printed (``organization``, ``note``).
 - BibTeX has only ``year`` and ``month``; ``date`` (unprinted) keeps the day for Zotero and
   citation.js, and ``url`` (unprinted by the standard styles) the address beside ``howpublished``.
 
-``biber --validate-datamodel`` names the three deliberate fields outside @online's data model
-(``booktitle``, ``publisher``, ``copyright``); biber and biblatex otherwise ignore them.
+``biber --validate-datamodel`` names the two deliberate fields outside @online's data model
+(``booktitle``, ``copyright``); biber and biblatex otherwise ignore them.
 """
 
 from __future__ import annotations
@@ -166,12 +168,9 @@ def _rights(document: Document) -> list[tuple[str, str]]:
     return [("copyright", _braced(latex_escape(text)))] if text else []
 
 
-def _names(document: Document) -> tuple[str | None, str | None, str | None]:
-    """(site, publisher the reference shows, publisher kept unprinted)."""
-    site, shown = reference_source(document, "webpage")
-    organisation = (document.metadata.publisher or "").strip() or None
-    hidden = organisation if organisation and organisation not in {site, shown} else None
-    return site, shown, hidden
+def _names(document: Document) -> tuple[str | None, str | None]:
+    """(site, publisher the reference shows): the names of a web page's reference."""
+    return reference_source(document, "webpage")
 
 
 def biblatex_fields(document: Document) -> list[tuple[str, str]]:
@@ -183,13 +182,11 @@ def biblatex_fields(document: Document) -> list[tuple[str, str]]:
     fields.append(("title", _braced(protect_title(display_title(document).value))))
     if meta.subtitle:
         fields.append(("subtitle", _braced(protect_title(meta.subtitle))))
-    site, shown, hidden = _names(document)
+    site, shown = _names(document)
     if site:
         fields += [("titleaddon", _braced(latex_escape(site))), ("booktitle", _braced(latex_escape(site)))]
     if shown:
         fields.append(("organization", _braced(f"{{{latex_escape(shown)}}}")))
-    if hidden:
-        fields.append(("publisher", _braced(f"{{{latex_escape(hidden)}}}")))
     date = parse_date(meta.date)
     if date is not None:
         fields.append(("date", _braced(date.iso())))
@@ -212,7 +209,7 @@ def bibtex_fields(document: Document) -> list[tuple[str, str]]:
     """The fields of the ``@misc`` entry, each value in its final .bib form (``month`` is a macro)."""
     meta = document.metadata
     fields: list[tuple[str, str]] = []
-    site, shown, hidden = _names(document)
+    site, shown = _names(document)
     if meta.authors:
         fields.append(("author", _braced(" and ".join(name(a) for a in meta.authors))))
     else:
@@ -242,10 +239,8 @@ def bibtex_fields(document: Document) -> list[tuple[str, str]]:
         fields.append(("url", _braced(url_text(url))))
     if date is not None:
         fields.append(("date", _braced(date.iso())))
-    if site:
-        fields.append(("booktitle", _braced(latex_escape(site))))
-    if hidden:
-        fields.append(("organization", _braced(latex_escape(hidden))))
+    if site or shown:
+        fields.append(("publisher", _braced(latex_escape(site or shown or ""))))
     terms = keywords(document)
     if terms:
         fields.append(("keywords", _braced(keyword_list(terms))))
@@ -280,6 +275,12 @@ def _diagnostics(documents: Sequence[Document], what: str) -> list[Diagnostic]:
         if parse_date(document.metadata.date) is None:
             out.append(Diagnostic(field="metadata.date",
                                   message=f"{prefix}no ISO publication date; date left out"))
+        site, shown = _names(document)
+        publisher = (document.metadata.publisher or "").strip()
+        if publisher and publisher not in {site, shown}:
+            out.append(Diagnostic(field="metadata.publisher",
+                                  message=f"{prefix}publisher {publisher!r} left out: a web page's reference "
+                                          "names its site, and every field that would keep it is printed"))
     return out
 
 

@@ -244,15 +244,17 @@ def _permissions(article: Element, ctx: Context) -> list[tuple[str, str]]:
     license_url = (rights.license_url or "").strip() if is_absolute(rights.license_url) else None
     if rights.license_url and not license_url:
         ctx.note("rights.license_url", f"{rights.license_url!r} is not an absolute http(s) URL: left out")
-    texts = [clean_line(rights.license or "")]
-    texts += [clean_line(n.text) for n in rights.notices if n.kind in {"permission", "fair-use"}]
-    texts = [text for text in texts if text]
+    # The licence as printed, then permission and fair-use notices, each marked with its kind so
+    # that a reader can tell the licence from the notices that qualify it.
+    texts: list[tuple[str | None, str]] = [(None, clean_line(rights.license or ""))]
+    texts += [(n.kind, clean_line(n.text)) for n in rights.notices if n.kind in {"permission", "fair-use"}]
+    texts = [(kind, text) for kind, text in texts if text]
     if license_url or texts:
         license = sub(permissions, "license")
         if license_url:
             sub(license, "{http://www.niso.org/schemas/ali/1.0/}license_ref", license_url)
-        for text in texts:
-            sub(license, "license-p", text)
+        for kind, text in texts:
+            sub(license, "license-p", text, {"content-type": kind} if kind else None)
     return supplied
 
 
