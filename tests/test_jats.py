@@ -635,3 +635,12 @@ def test_licence_and_the_notices_that_qualify_it_are_told_apart(full_doc: Docume
 def test_xml_lang_is_the_shared_language_tag(language: str, written: str | None) -> None:
     root = parse(write_jats(Document(metadata=Metadata(title="T", language=language)))[0])
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == written  # type: ignore[attr-defined]
+
+
+def test_link_descriptions_follow_the_language() -> None:
+    document = Document(metadata=Metadata(title="T", language="es"),
+                        body=(Para(content=(Link(content=(), url="https://example.org/a"),)),),
+                        rights=Rights(source="Fuente", source_url="https://example.org/b"))
+    root = parse(write_jats(document)[0])
+    titles = root.xpath("//ext-link/@xlink:title", namespaces=NS)  # type: ignore[attr-defined]
+    assert titles == ["Enlace a example.org", "Fuente original de este artículo"]

@@ -45,6 +45,10 @@ class Labels:
     """The run-in label of each kind of notice."""
     page: str
     """Footer, ``{number}`` and ``{total}`` replaced: "page {number} of {total}"."""
+    link_to: str
+    """A link's description when its text says nothing (JATS ``xlink:title``): "Link to {where}"."""
+    original_source: str
+    """The description of the link to the article's original source."""
     nothing_printed: str
     supplied_title: str
 
@@ -59,6 +63,7 @@ LABELS: dict[str, Labels] = {
         notices={"disclaimer": "Disclaimer", "permission": "Permission", "fair-use": "Fair use",
                  "contact": "Contact"},
         page="page {number} of {total}",
+        link_to="Link to {where}", original_source="Original source of this article",
         nothing_printed="The article prints no copyright statement, licence or source.",
         supplied_title="The article prints no title; the title shown was supplied by citekit.",
     ),
@@ -71,6 +76,7 @@ LABELS: dict[str, Labels] = {
         notices={"disclaimer": "Aviso legal", "permission": "Permiso", "fair-use": "Uso legítimo",
                  "contact": "Contacto"},
         page="página {number} de {total}",
+        link_to="Enlace a {where}", original_source="Fuente original de este artículo",
         nothing_printed="El artículo no indica derechos de autor, licencia ni fuente.",
         supplied_title="El artículo no tiene título; el título mostrado lo ha añadido citekit.",
     ),
@@ -83,6 +89,7 @@ LABELS: dict[str, Labels] = {
         notices={"disclaimer": "Aviso legal", "permission": "Permissão", "fair-use": "Uso legítimo",
                  "contact": "Contato"},
         page="página {number} de {total}",
+        link_to="Link para {where}", original_source="Fonte original deste artigo",
         nothing_printed="O artigo não indica direitos autorais, licença nem fonte.",
         supplied_title="O artigo não tem título; o título mostrado foi fornecido pelo citekit.",
     ),
@@ -95,6 +102,7 @@ LABELS: dict[str, Labels] = {
         notices={"disclaimer": "Avertissement", "permission": "Autorisation", "fair-use": "Usage loyal",
                  "contact": "Contact"},
         page="page {number} sur {total}",
+        link_to="Lien vers {where}", original_source="Source originale de cet article",
         nothing_printed="L’article n’indique ni droits d’auteur, ni licence, ni source.",
         supplied_title="L’article n’a pas de titre ; le titre affiché a été fourni par citekit.",
     ),
@@ -107,6 +115,7 @@ LABELS: dict[str, Labels] = {
         notices={"disclaimer": "Haftungsausschluss", "permission": "Genehmigung", "fair-use": "Fair Use",
                  "contact": "Kontakt"},
         page="Seite {number} von {total}",
+        link_to="Link zu {where}", original_source="Originalquelle dieses Artikels",
         nothing_printed="Der Artikel nennt weder Urheberrecht noch Lizenz noch Quelle.",
         supplied_title="Der Artikel hat keinen Titel; der angezeigte Titel wurde von citekit ergänzt.",
     ),

@@ -11,7 +11,7 @@ or ``langid``.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # RFC 5646, simplified: an ISO 639 primary language (2-3 letters), then subtags of 1-8 letters and
 # digits (script, region, variants, extensions). Enough to refuse non-tags; no registry lookup.
@@ -22,6 +22,7 @@ FALLBACK_LOCALE = "en"
 """The CLDR locale used when the document's language is unknown or CLDR has no data for it."""
 
 
+@lru_cache(maxsize=1024)
 def language_tag(value: str | None) -> str | None:
     """A well-formed BCP 47 tag from ``value`` (primary subtag lower-cased), or None."""
     tag = _SPACES.sub("", value or "").replace("_", "-").split(".", 1)[0].split("@", 1)[0]
