@@ -11,7 +11,7 @@ or ``langid``.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 
 # RFC 5646, simplified: an ISO 639 primary language (2-3 letters), then subtags of 1-8 letters and
 # digits (script, region, variants, extensions). Enough to refuse non-tags; no registry lookup.
@@ -38,7 +38,7 @@ def primary_language(value: str | None) -> str | None:
     return tag.split("-", 1)[0] if tag else None
 
 
-@cache
+@lru_cache(maxsize=256)
 def babel_locale(value: str | None) -> str:
     """The CLDR locale identifier (``pt_BR``, ``es``) Babel knows for ``value``, else English."""
     tag = language_tag(value)
