@@ -124,3 +124,12 @@ def test_no_value_says_the_same_thing_twice(path: Path) -> None:
         assert len(addresses) == len(set(addresses)), value
         assert value.count("Source:") <= 1, value
     assert len(values) == len(set(values)), values
+
+
+def test_a_publisher_that_repeats_the_site_is_not_a_note() -> None:
+    document = Document(metadata=Metadata(title="T", site="Global Research", publisher="GLOBAL RESEARCH"))
+    [entry] = parse(write_bytes(document, RIS)[0])
+    assert "notes" not in entry and entry["publisher"] == "Global Research"
+    other = Document(metadata=Metadata(title="T", site="Global Research", publisher="CRG"))
+    [entry] = parse(write_bytes(other, RIS)[0])
+    assert entry["notes"] == ["Publisher: CRG"]

@@ -68,6 +68,7 @@ from citekit.writers.csl_json import (
     keywords,
     reference_source,
     title_with_subtitle,
+    unnamed_publisher,
 )
 
 # Characters LaTeX treats specially in running text, and what stands for each.
@@ -275,9 +276,8 @@ def _diagnostics(documents: Sequence[Document], what: str) -> list[Diagnostic]:
         if parse_date(document.metadata.date) is None:
             out.append(Diagnostic(field="metadata.date",
                                   message=f"{prefix}no ISO publication date; date left out"))
-        site, shown = _names(document)
-        publisher = (document.metadata.publisher or "").strip()
-        if publisher and publisher not in {site, shown}:
+        publisher = unnamed_publisher(document, "webpage")
+        if publisher:
             out.append(Diagnostic(field="metadata.publisher",
                                   message=f"{prefix}publisher {publisher!r} left out: a web page's reference "
                                           "names its site, and every field that would keep it is printed"))

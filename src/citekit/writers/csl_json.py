@@ -120,6 +120,15 @@ def title_with_subtitle(title: str, subtitle: str | None) -> str:
     return title + (" " if title[-1:] in {"?", "!", ":"} else ": ") + subtitle
 
 
+def unnamed_publisher(document: Document, csl_type: str) -> str | None:
+    """The publisher a reference of ``csl_type`` leaves out (see :func:`reference_source`), unless it
+    only repeats the site's name."""
+    site, shown = reference_source(document, csl_type)
+    publisher = (document.metadata.publisher or "").strip()
+    named = {(name or "").casefold() for name in (site, shown)}
+    return publisher if publisher and publisher.casefold() not in named else None
+
+
 def reference_source(document: Document, csl_type: str) -> tuple[str | None, str | None]:
     """(site, publisher) as a reference of ``csl_type`` names them: the site always; the publisher
     unless the type is a web page or blog post that names its site, or it only repeats the site."""
@@ -198,8 +207,9 @@ def csl_item(document: Document, *, key: str, csl_type: str = DEFAULT_CSL_TYPE) 
     rights, supplied = _rights_custom(document)
     if rights:
         custom["rights"] = rights
-    if meta.publisher and meta.publisher.strip() and not publisher:
-        custom["publisher"] = meta.publisher.strip()
+    left_out = unnamed_publisher(document, csl_type)
+    if left_out:
+        custom["publisher"] = left_out
     if meta.keyword_groups:
         custom["keyword-groups"] = {g.label: list(g.terms) for g in meta.keyword_groups}
     if title.supplied:

@@ -92,17 +92,16 @@ def _ris_date(value: str | None) -> str | None:
 
 def _names(document: Document, ris_type: str) -> tuple[list[tuple[str, str]], list[str]]:
     """T2 and PB (see the module docstring), and the notes that keep a publisher PB cannot hold."""
-    from citekit.writers.csl_json import reference_source
+    from citekit.writers.csl_json import reference_source, unnamed_publisher
 
-    site, publisher = reference_source(document, CSL_TYPES[ris_type])
+    csl_type = CSL_TYPES[ris_type]
+    site, publisher = reference_source(document, csl_type)
     tags = [("T2", site)] if site else []
     shown = site if ris_type == "ELEC" else publisher
     if shown:
         tags.append(("PB", shown))
-    notes = []
-    organisation = (document.metadata.publisher or "").strip()
-    if organisation and organisation not in {site, shown}:
-        notes.append(f"{labels_for(document.metadata.language).publisher}: {organisation}")
+    organisation = unnamed_publisher(document, csl_type)
+    notes = [f"{labels_for(document.metadata.language).publisher}: {organisation}"] if organisation else []
     return tags, notes
 
 
