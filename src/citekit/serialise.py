@@ -7,29 +7,37 @@ The JSON Schema ships as ``citekit/schema/citekit-document-1.schema.json``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from importlib import resources
 from typing import Any, TypeAlias, assert_never
 
 from citekit.errors import InputError
 from citekit.model import (
+    ALIGNMENTS,
     NOTICE_KINDS,
     SCHEMA,
     Author,
     BackItem,
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
     FieldSource,
+    Figure,
     Heading,
+    Image,
     Inline,
+    InvalidNodeError,
     KeywordGroup,
     LineBreak,
     LineSpan,
     Link,
     ListBlock,
     Metadata,
+    Note,
     Notice,
     Para,
     Provenance,
@@ -38,7 +46,14 @@ from citekit.model import (
     Rights,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    TableRow,
+    UnsafeLinkError,
     link_or_text,
     plain_block,
     plain_blocks,
@@ -68,8 +83,16 @@ def inline_to_dict(node: Inline) -> JSON:
             return out
         case LineBreak():
             return {"type": "linebreak"}
+        case Strikeout(content=content) | Superscript(content=content) | Subscript(content=content):
+            return {"type": _MARKED_TYPES[type(node)], "content": [inline_to_dict(n) for n in content]}
+        case Note(blocks=blocks):
+            return {"type": "note", "blocks": [block_to_dict(b) for b in blocks]}
         case _:
             assert_never(node)
+
+
+_MARKED_TYPES: dict[type, str] = {Strikeout: "strikeout", Superscript: "superscript", Subscript: "subscript"}
+"""JSON ``type`` of the inlines that only mark their content."""
 
 
 def block_to_dict(block: Block) -> JSON:
@@ -87,8 +110,47 @@ def block_to_dict(block: Block) -> JSON:
                     "items": [[block_to_dict(b) for b in item] for item in items]}
         case Rule():
             return {"type": "rule", "text": ""}
+        case CodeBlock(text=code, language=language):
+            return {"type": "code_block", "text": code, **({"language": language} if language else {})}
+        case Figure(image=image, caption=caption, credit=credit):
+            return _drop_empty({"type": "figure", "text": text, "image": _image_to_dict(image),
+                                "caption": [block_to_dict(b) for b in caption],
+                                "credit": [inline_to_dict(n) for n in credit]})
+        case Table():
+            return _table_to_dict(block, text)
         case _:
             assert_never(block)
+
+
+def _image_to_dict(image: Image) -> JSON:
+    """The image; its bytes, when carried, as base64 (``alt`` "" is kept: it marks a decorative image)."""
+    out = _drop_empty({"src": image.src, "title": image.title, "media_type": image.media_type,
+                       "data": base64.b64encode(image.data).decode("ascii") if image.data is not None else None})
+    if image.alt is not None:
+        out["alt"] = image.alt
+    return out
+
+
+def _table_to_dict(table: Table, text: str) -> JSON:
+    def rows(part: tuple[TableRow, ...]) -> list[JSON]:
+        return [{"cells": [_cell_to_dict(cell) for cell in row.cells]} for row in part]
+
+    return _drop_empty({
+        "type": "table", "text": text, "caption": [block_to_dict(b) for b in table.caption],
+        "alignments": list(table.alignments), "head": rows(table.head), "body": rows(table.body),
+        "foot": rows(table.foot), "row_header_columns": table.row_header_columns or None,
+    })
+
+
+def _cell_to_dict(cell: TableCell) -> JSON:
+    out: JSON = {"blocks": [block_to_dict(b) for b in cell.blocks]}
+    if cell.colspan != 1:
+        out["colspan"] = cell.colspan
+    if cell.rowspan != 1:
+        out["rowspan"] = cell.rowspan
+    if cell.align != "default":
+        out["align"] = cell.align
+    return out
 
 
 def _drop_empty(mapping: JSON) -> JSON:
@@ -227,6 +289,10 @@ class _Reader:
             if title and len(linked) == 1 and isinstance(linked[0], Link):
                 return (Link(content=content, url=linked[0].url, title=title),)
             return linked if linked else (Str(text=url),)
+        if kind in _MARKED_CLASSES:
+            return (_MARKED_CLASSES[kind](content=self.inlines(node.get("content"), where + ".content")),)
+        if kind == "note":
+            return (Note(blocks=self.blocks(node.get("blocks"), where + ".blocks")),)
         raise self.fail(where, f"unknown inline type {kind!r}")
 
     def blocks(self, value: Any, where: str) -> tuple[Block, ...]:
@@ -251,7 +317,63 @@ class _Reader:
             return ListBlock(ordered=bool(node.get("ordered")), items=items, start=1 if start is None else start)
         if kind == "rule":
             return Rule()
+        try:
+            if kind == "code_block":
+                return CodeBlock(text=self.req_text(node.get("text"), where + ".text"),
+                                 language=self.text(node.get("language"), where + ".language"))
+            if kind == "figure":
+                return Figure(image=self.image(node.get("image"), where + ".image"),
+                              caption=self.blocks(node.get("caption"), where + ".caption"),
+                              credit=self.inlines(node.get("credit"), where + ".credit"))
+            if kind == "table":
+                return self.table(node, where)
+        except (InvalidNodeError, UnsafeLinkError) as error:
+            raise self.fail(where, str(error)) from None
         raise self.fail(where, f"unknown block type {kind!r}")
+
+    def image(self, value: Any, where: str) -> Image:
+        node = self.obj(value, where)
+        encoded = self.text(node.get("data"), where + ".data")
+        data = None
+        if encoded is not None:
+            try:
+                data = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                raise self.fail(where + ".data", "not base64") from None
+        return Image(src=self.text(node.get("src"), where + ".src"), alt=self.text(node.get("alt"), where + ".alt"),
+                     title=self.text(node.get("title"), where + ".title") or "",
+                     media_type=self.text(node.get("media_type"), where + ".media_type"), data=data)
+
+    def table(self, node: JSON, where: str) -> Table:
+        alignments = tuple(self.alignment(a, f"{where}.alignments[{i}]")
+                           for i, a in enumerate(self.seq(node.get("alignments"), where + ".alignments")))
+        return Table(caption=self.blocks(node.get("caption"), where + ".caption"), alignments=alignments,
+                     head=self.rows(node.get("head"), where + ".head"), body=self.rows(node.get("body"), where + ".body"),
+                     foot=self.rows(node.get("foot"), where + ".foot"),
+                     row_header_columns=self.integer(node.get("row_header_columns"),
+                                                     where + ".row_header_columns") or 0)
+
+    def rows(self, value: Any, where: str) -> tuple[TableRow, ...]:
+        rows = []
+        for i, raw in enumerate(self.seq(value, where)):
+            row = self.obj(raw, f"{where}[{i}]")
+            cells = []
+            for j, raw_cell in enumerate(self.seq(row.get("cells"), f"{where}[{i}].cells")):
+                at = f"{where}[{i}].cells[{j}]"
+                cell = self.obj(raw_cell, at)
+                colspan = self.integer(cell.get("colspan"), at + ".colspan")
+                rowspan = self.integer(cell.get("rowspan"), at + ".rowspan")
+                cells.append(TableCell(blocks=self.blocks(cell.get("blocks"), at + ".blocks"),
+                                       colspan=1 if colspan is None else colspan,
+                                       rowspan=1 if rowspan is None else rowspan,
+                                       align=self.alignment(cell.get("align", "default"), at + ".align")))
+            rows.append(TableRow(cells=tuple(cells)))
+        return tuple(rows)
+
+    def alignment(self, value: Any, where: str) -> Any:
+        if value not in ALIGNMENTS:
+            raise self.fail(where, f"must be one of {', '.join(ALIGNMENTS)}")
+        return value
 
     def document(self, data: Any) -> Document:
         data = self.obj(data, "$")
@@ -375,6 +497,10 @@ def loads(text: str, *, source: str | None = None) -> Document:
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg}", path=source, line=error.lineno) from error
     return from_dict(data, source=source)
+
+
+_MARKED_CLASSES: dict[str, type[Strikeout] | type[Superscript] | type[Subscript]] = {
+    name: cls for cls, name in _MARKED_TYPES.items()}
 
 
 def json_schema() -> JSON:
