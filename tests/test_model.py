@@ -140,7 +140,8 @@ def test_notes_are_found_in_reading_order_wherever_they_are() -> None:
     outer = Note(blocks=(Para(content=(Str(text="outer"), inner)),))
     inlines = (Emph(content=(Str(text="a"), first)), Subscript(content=(second,)), outer)
     assert notes_in(inlines) == (first, second, outer)  # the inner note belongs to the outer one
-    table = Table(caption=(Para(content=(first,)),), body=(TableRow(cells=(TableCell(blocks=(Para(content=(second,)),)),)),))
+    table = Table(caption=(Para(content=(first,)),),
+                  body=(TableRow(cells=(TableCell(blocks=(Para(content=(second,)),)),)),))
     assert block_notes(table) == (first, second)
     figure = Figure(image=Image(src="a.png"), caption=(Para(content=(first,)),), credit=(second,))
     assert block_notes(figure) == (first, second)

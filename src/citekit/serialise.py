@@ -348,7 +348,8 @@ class _Reader:
         alignments = tuple(self.alignment(a, f"{where}.alignments[{i}]")
                            for i, a in enumerate(self.seq(node.get("alignments"), where + ".alignments")))
         return Table(caption=self.blocks(node.get("caption"), where + ".caption"), alignments=alignments,
-                     head=self.rows(node.get("head"), where + ".head"), body=self.rows(node.get("body"), where + ".body"),
+                     head=self.rows(node.get("head"), where + ".head"),
+                     body=self.rows(node.get("body"), where + ".body"),
                      foot=self.rows(node.get("foot"), where + ".foot"),
                      row_header_columns=self.integer(node.get("row_header_columns"),
                                                      where + ".row_header_columns") or 0)
