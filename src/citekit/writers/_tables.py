@@ -103,10 +103,10 @@ def table_grid(table: Table) -> TableGrid | None:
             row_number += 1
     columns = max((c.column + c.colspan for _, cells, _ in placed for c in cells), default=0)
     occupied = [0] * row_number
-    for _, cells, _ in placed:
-        for cell in cells:
-            for covered in range(cell.row, cell.row + cell.rowspan):
-                occupied[covered] += min(cell.colspan, columns - cell.column)
+    for _, placed_cells, _ in placed:
+        for placed_cell in placed_cells:
+            for covered in range(placed_cell.row, placed_cell.row + placed_cell.rowspan):
+                occupied[covered] += min(placed_cell.colspan, columns - placed_cell.column)
     return TableGrid(columns=columns, rows=tuple(
         GridRow(part=part, cells=tuple(cells), padding=max(0, columns - occupied[number]))
         for part, cells, number in placed))

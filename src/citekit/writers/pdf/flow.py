@@ -23,18 +23,23 @@ from citekit.derive import (
 )
 from citekit.model import (
     Block,
+    CodeBlock,
     Document,
+    Figure,
     Heading,
     ListBlock,
     Notice,
     Para,
     Quote,
     Rule,
+    Table,
+    is_blank,
     plain_block,
     plain_inlines,
 )
 from citekit.writers import Diagnostic
 from citekit.writers._links import text_links
+from citekit.writers.pdf import structure
 from citekit.writers.pdf.markup import (
     InlineContext,
     clean_text,
@@ -111,13 +116,16 @@ class FlowBuilder:
         self.link_colour = style.colours.get("link", "#0000ee")
         self.language = meta.language
         self.labels = labels_for(meta.language)
+        self.notes: list[tuple[Block, ...]] = []
+        """Each note referenced so far, in reading order (endnotes: :mod:`.structure`)."""
+        self.notes_written = 0
 
     # ---------------------------------------------------------------------------------------
     # Small helpers
 
     def _context(self, field: str) -> InlineContext:
         return InlineContext(mono_font=self.style.mono_font, link_colour=self.link_colour,
-                             base_url=self.base_url, field=field, diagnostics=self.diagnostics)
+                             base_url=self.base_url, field=field, diagnostics=self.diagnostics, notes=self.notes)
 
     def paragraph(self, markup: str, role: str, *, left: float = 0, right: float = 0,
                   space_after: float | None = None, bullet: str | None = None,
@@ -169,9 +177,11 @@ class FlowBuilder:
 
         flowables = self.title_block()
         flowables += self.blocks(self.document.body, "body", field="body")
+        flowables += structure.notes_section(self)
         flowables.append(HRFlowable(width="100%", thickness=0.5, color=HexColor(self.style.colours["rule"]),
                                     spaceBefore=10, spaceAfter=0))
         flowables += self.back_matter()
+        flowables += structure.notes_section(self)
         flowables += self.rights_section()
         return flowables
 
@@ -245,9 +255,9 @@ class FlowBuilder:
 
         match block:
             case Para(content=content):
-                markup = inline_markup(content, self._context(field))
-                if not plain_inlines(content).strip() and bullet is None:
+                if is_blank(content) and bullet is None:
                     return []
+                markup = inline_markup(content, self._context(field))
                 return [self.paragraph(markup, role, left=left, right=right, bullet=bullet,
                                        space_after=space_after)]
             case Heading(level=level, content=content):
@@ -272,6 +282,12 @@ class FlowBuilder:
             case Rule():
                 return [HRFlowable(width="30%", thickness=0.6, color=HexColor(self.style.colours["rule"]),
                                    spaceBefore=4, spaceAfter=12, hAlign="CENTER")]
+            case CodeBlock():
+                return structure.code_block(self, block, left)
+            case Figure():
+                return structure.figure(self, block, field)
+            case Table():
+                return structure.table(self, block, field, in_cell=role in {"cell", "cell_header"})
             case _:
                 assert_never(block)
 
