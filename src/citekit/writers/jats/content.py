@@ -136,7 +136,7 @@ def render_inlines(parent: Element, inlines: tuple[Inline, ...], ctx: Context, w
             case Strikeout(content=content) | Superscript(content=content) | Subscript(content=content):
                 render_inlines(sub(parent, _MARKS[type(node)]), content, ctx, where, links=links)
             case Note(blocks=blocks):
-                structure.note_reference(parent, blocks, ctx)
+                structure.note_reference(parent, blocks, ctx, link=links)
             case _:
                 assert_never(node)
 

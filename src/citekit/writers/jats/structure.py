@@ -96,9 +96,16 @@ def render_paragraphs(container: Element, blocks: tuple[Block, ...], ctx: Contex
 
 
 def render_table(parent: Element, table: Table, ctx: Context, where: str) -> None:
+    if not (table.head or table.body or table.foot):
+        ctx.note(where, "table without rows: only its caption is written" if table.caption else
+                 "table without rows or caption left out")
+        if not table.caption:
+            return
     ctx.tables += 1
     wrap = sub(parent, "table-wrap", attrib={"id": f"table-{ctx.tables}"})
     _caption(wrap, table.caption, ctx, where + ".caption")
+    if not (table.head or table.body or table.foot):
+        return
     grid = _tables.table_grid(table)
     if grid is None:
         ctx.note(where, f"table too large to lay out on a grid (over {_tables.MAX_GRID_SLOTS} slots): rows "
@@ -107,14 +114,22 @@ def render_table(parent: Element, table: Table, ctx: Context, where: str) -> Non
     rows = grid.rows if grid is not None else _unlaid_rows(table)
     groups: dict[str, Element] = {}
     for part in ("head", "foot", "body"):  # JATS's XHTML table model: thead, tfoot, then tbody
-        if any(row.part == part for row in rows):
+        if any(row.part == part for row in rows) and table.body:
             groups[part] = sub(element, f"t{part}")
+    if not table.body:  # JATS needs a tbody: header and footer rows alone are written in it
+        groups = dict.fromkeys(("head", "body", "foot"), sub(element, "tbody"))
     for number, row in enumerate(rows):
         tr = sub(groups[row.part], "tr")
         for placed in row.cells:
             _cell(tr, placed, ctx, f"{where}.rows[{number}]")
-        for _ in range(row.padding):
+        for _ in range(row.padding or (0 if row.cells else 1)):  # a tr holds at least one cell
             sub(tr, "td")
+    if next(element.iter("th"), None) is None:
+        ctx.note(where, NO_HEADERS)
+
+
+NO_HEADERS = ("table without header cells: the input marks none, and none is guessed (JATS4R and "
+              "accessibility checkers ask for them)")
 
 
 def _unlaid_rows(table: Table) -> tuple[_tables.GridRow, ...]:
@@ -168,8 +183,12 @@ def render_notes(back: Element, ctx: Context) -> None:
             ctx.note(f"notes[{written - 1}]", f"note {written} is empty")
 
 
-def note_reference(parent: Element, blocks: tuple[Block, ...], ctx: Context) -> None:
-    """The note's number, linked to its ``fn``."""
+def note_reference(parent: Element, blocks: tuple[Block, ...], ctx: Context, *, link: bool) -> None:
+    """The note's number, linked to its ``fn`` (``link``), or raised where no ``xref`` may go
+    (inside ``ext-link`` in the Publishing tag set)."""
     ctx.notes.append(blocks)
     number = len(ctx.notes)
-    sub(parent, "xref", str(number), {"ref-type": "fn", "rid": f"fn-{number}"})
+    if link:
+        sub(parent, "xref", str(number), {"ref-type": "fn", "rid": f"fn-{number}"})
+    else:
+        sub(parent, "sup", str(number))
