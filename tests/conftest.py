@@ -127,6 +127,60 @@ def structure_blocks() -> tuple[Block, ...]:
     )
 
 
+def printed_leaves(blocks: tuple[Block, ...], numbers: list[int] | None = None) -> list[str]:
+    """The text a reader sees of every leaf (paragraph, heading, code, caption paragraph, credit,
+    table cell), in reading order, each note printed as its number: writers number notes in the
+    order they are referenced (``numbers`` carries the count across calls)."""
+    from citekit.model import (
+        CodeBlock,
+        Figure,
+        Inline,
+        ListBlock,
+        Note,
+        Quote,
+        Rule,
+        Strikeout,
+        Subscript,
+        Superscript,
+        plain_inlines,
+        table_cell_blocks,
+    )
+
+    counter = numbers if numbers is not None else [0]
+
+    def text(inlines: tuple[Inline, ...]) -> str:
+        parts = []
+        for node in inlines:
+            if isinstance(node, Note):
+                counter[0] += 1
+                parts.append(str(counter[0]))
+            elif isinstance(node, Emph | Strong | Link | Strikeout | Superscript | Subscript) and node.content:
+                parts.append(text(node.content))
+            else:
+                parts.append(plain_inlines((node,)))
+        return "".join(parts)
+
+    leaves: list[str] = []
+    for block in blocks:
+        match block:
+            case Para(content=content) | Heading(content=content):
+                leaves.append(text(content))
+            case Quote(blocks=inner):
+                leaves += printed_leaves(inner, counter)
+            case ListBlock(items=items):
+                for item in items:
+                    leaves += printed_leaves(item, counter)
+            case CodeBlock(text=code):
+                leaves.append(code)
+            case Figure(caption=caption, credit=credit):
+                leaves += [*printed_leaves(caption, counter), text(credit)]
+            case Table():
+                leaves += printed_leaves(block.caption, counter) + printed_leaves(table_cell_blocks(block), counter)
+            case Rule():
+                pass
+    return leaves
+
+
 def full_document() -> Document:
     """A document using every model feature, built by hand (independent of the normaliser)."""
     return Document(

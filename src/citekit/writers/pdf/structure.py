@@ -204,8 +204,12 @@ def _platypus_table(builder: FlowBuilder, rows: list[_tables.GridRow], head_rows
     from reportlab.platypus import Table as PlatypusTable
     from reportlab.platypus import TableStyle
 
-    data: list[list[Any]] = [["" for _ in widths] for _ in rows]
+    data: list[list[Any]] = [[[] for _ in widths] for _ in rows]
+    cell_role = builder.style.role("cell")
     commands: list[tuple[Any, ...]] = [
+        # Every cell holds flowables; the table's own font (reportlab's default is Helvetica, which
+        # would be listed unembedded) is set to the embedded one all the same.
+        ("FONT", (0, 0), (-1, -1), cell_role.font, cell_role.size),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, HexColor(builder.style.colours["rule"])),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -216,7 +220,7 @@ def _platypus_table(builder: FlowBuilder, rows: list[_tables.GridRow], head_rows
         for placed in row.cells:
             last_row = min(index + placed.rowspan - 1, len(rows) - 1)
             last_column = placed.column + placed.colspan - 1
-            data[index][placed.column] = _cell(builder, placed, f"{field}.rows[{placed.row}]") or ""
+            data[index][placed.column] = _cell(builder, placed, f"{field}.rows[{placed.row}]")
             if last_row > index or last_column > placed.column:
                 commands.append(("SPAN", (placed.column, index), (last_column, last_row)))
     return PlatypusTable(data, colWidths=widths, repeatRows=head_rows, style=TableStyle(commands), hAlign="LEFT")
