@@ -23,6 +23,7 @@ from citekit.model import Document, Heading, plain_inlines
 from citekit.readers import Reader
 from citekit.readers._assemble import build
 from citekit.readers.html.body import blocks_of, extract
+from citekit.readers.html.hints import page_hints
 from citekit.readers.html.metadata import choose_metadata, htmldate_of
 from citekit.readers.html.page import parse_page
 from citekit.readers.html.sources import page_candidates
@@ -41,8 +42,9 @@ def read(data: bytes, name: str | None) -> Document:
     """The document a saved page holds."""
     root = parse_page(data, name=name)
     page = choose_metadata(page_candidates(root), fallback_date=htmldate_of(root))
+    hints = page_hints(root)  # before trafilatura, which cleans the tree it is given
     tree = extract(root)
-    blocks = blocks_of(tree) if tree is not None else ()
+    blocks = blocks_of(tree, hints) if tree is not None else ()
     if blocks and isinstance(blocks[0], Heading) and page.title and _same(plain_inlines(blocks[0].content),
                                                                           page.title):
         blocks = blocks[1:]  # the headline is metadata, not the body's first heading
