@@ -6,11 +6,11 @@ trafilatura (Apache-2.0) returns the content as a small XML tree: ``head[@rend=h
 kept: nothing is flattened to text. It is given the parsed tree, never a URL, so it fetches nothing.
 
 Each maps onto the model: ``table`` → :class:`~citekit.model.Table` (rows of ``role="head"`` cells
-leading it are its header; trafilatura keeps no spans, alignments or captions), ``graphic`` →
-:class:`~citekit.model.Figure` with the caption the page's ``figcaption`` gives (:mod:`.hints`),
+leading it are its header; trafilatura keeps no spans or alignments), a figure's stand-in
+paragraph → :class:`~citekit.model.Figure` with the page's ``figcaption`` (:mod:`.hints`),
 ``code`` → :class:`~citekit.model.CodeBlock`, ``#sup``/``#sub``/``del`` → super/subscript and
 strikeout, and a reference to one of the page's footnotes → :class:`~citekit.model.Note` (the
-list of notes then leaves the body). trafilatura drops images given as ``data:`` URIs.
+list of notes then leaves the body). Images outside a ``figure`` are not kept (see :mod:`.hints`).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from citekit.model import (
 )
 from citekit.readers._images import make_image
 from citekit.readers._inlines import merge_text
-from citekit.readers.html.hints import PageHints
+from citekit.readers.html.hints import FIGURE_MARKER, PageHints
 
 _SPACE = re.compile(r"\s+")
 _HEADING = re.compile(r"h([1-6])")
@@ -63,7 +63,7 @@ def extract(root: lxml.html.HtmlElement) -> etree._Element | None:
 
     result = trafilatura.bare_extraction(
         root, with_metadata=False, include_comments=False, include_formatting=True, include_links=True,
-        include_images=True, include_tables=True, deduplicate=False)
+        include_images=False, include_tables=True, deduplicate=False)
     if result is None:
         return None
     body = result.body if not isinstance(result, dict) else result.get("body")
@@ -91,24 +91,30 @@ class _Converter:
         """The note texts placed at their references: the page's list of notes repeats them."""
 
     def body(self, body: Any) -> list[Block]:
-        blocks: list[Block] = []
-        children = list(body)
-        for index, child in enumerate(children):
-            if index and children[index - 1].tag == "graphic" and self._is_caption(children[index - 1], child):
-                continue  # the figcaption trafilatura printed after its image: the figure has it
-            blocks.extend(self.block(child, 0))
-        return blocks
+        return [block for child in body for block in self.block(child, 0)]
 
-    def _is_caption(self, graphic: Any, element: Any) -> bool:
-        caption = self.hints.captions.get(str(graphic.get("src") or "").strip())
-        text = _SPACE.sub(" ", "".join(element.itertext())).strip()
-        return bool(caption and text and element.tag == "p" and text in caption)
-
+    def caption_figure(self, element: Any) -> Block | None:
+        """The page's figure this paragraph stands in for (:mod:`.hints`), or None."""
+        text = (element.text or "").lstrip()
+        if not text.startswith(FIGURE_MARKER):
+            return None
+        marker = text.split(None, 1)[0]
+        found = self.hints.figures.pop(marker, None)
+        if found is None:
+            return None
+        src, alt, title, caption = found
+        image = make_image(src, alt, title=title)
+        if image is None:
+            return Para(content=(Str(text=caption or " ".join((alt or "").split())),)) if caption or alt else None
+        return Figure(image=image, caption=(Para(content=(Str(text=caption),)),) if caption else ())
     def block(self, element: Any, depth: int) -> list[Block]:
         tag = element.tag if isinstance(element.tag, str) else ""
         if depth > MAX_DEPTH:
             return _para(_flat(element))
         match tag:
+            case "p" if (element.text or "").lstrip().startswith(FIGURE_MARKER):
+                figure = self.caption_figure(element)
+                return [figure] if figure is not None else []
             case "p" | "div" | "cell" | "item":
                 return _para(self.inlines(element, depth))
             case "head":
@@ -129,8 +135,6 @@ class _Converter:
                 return code_block(element)
             case "table":
                 return self.table(element, depth)
-            case "graphic":
-                return self.figure(element)
             case _:
                 return _para(self.inlines(element, depth))
 
@@ -172,26 +176,17 @@ class _Converter:
             return []
         return [Table(caption=caption, head=tuple(head), body=tuple(body))]
 
-    def figure(self, element: Any) -> list[Block]:
-        src = str(element.get("src") or "").strip()
-        image = make_image(src, element.get("alt"), title=str(element.get("title") or ""))
-        caption = self.hints.captions.get(src, "")
-        if image is None:
-            text = caption or " ".join(str(element.get("alt") or "").split())
-            return [Para(content=(Str(text=text),))] if text else []
-        return [Figure(image=image, caption=(Para(content=(Str(text=caption),)),) if caption else ())]
-
     def inlines(self, element: Any, depth: int, skip: frozenset[str] = frozenset()) -> tuple[Inline, ...]:
         """The inline content of ``element``: its text, its inline children, their tails."""
         out: list[Inline] = []
         if element.text:
-            out.append(Str(text=_SPACE.sub(" ", element.text)))
+            out.append(Str(text=_text(element.text)))
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag and tag not in skip:
                 out.extend(self.inline(child, depth + 1))
             if child.tail:
-                out.append(Str(text=_SPACE.sub(" ", child.tail)))
+                out.append(Str(text=_text(child.tail)))
         return merge_text(out, collapse=True)
 
     def inline(self, element: Any, depth: int) -> tuple[Inline, ...]:
@@ -252,6 +247,14 @@ def code_block(element: Any) -> list[Block]:
         return [CodeBlock(text=text, language=found.group(1) if found else None)]
     except InvalidNodeError:
         return [CodeBlock(text=text)]
+
+
+_STAND_IN = re.compile(FIGURE_MARKER + r"\d+ ?")
+
+
+def _text(text: str) -> str:
+    """Text with runs of spaces made one, and no figure marker (one trafilatura moved off its paragraph)."""
+    return _SPACE.sub(" ", _STAND_IN.sub("", text) if FIGURE_MARKER in text else text)
 
 
 def _para(content: tuple[Inline, ...]) -> list[Block]:

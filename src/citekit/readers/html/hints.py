@@ -1,10 +1,13 @@
 """What trafilatura's output loses and the saved page still states: figure captions and footnotes.
 
-trafilatura keeps an image as ``<graphic src alt>`` but its ``figcaption`` only as a following
-paragraph (sometimes cut short), and it keeps a footnote reference as a link to ``#fn1`` and the
-notes as an ordinary list at the end. Before extraction, :func:`page_hints` reads from the page:
+trafilatura is asked for no images (asked for them, it takes a different part of many pages for the
+article: body F1 0.948 → 0.933 on the development corpus), so it drops figures; it keeps a footnote
+reference as a link to ``#fn1`` and the notes as an ordinary list at the end. Before extraction,
+:func:`page_hints` reads from the page:
 
-* each ``<figure>``'s image address → its ``figcaption`` text, so the figure gets its caption;
+* each ``<figure>`` with an image, which it replaces by a paragraph of its caption (or the image's
+  ``alt``) led by a marker word: trafilatura keeps or drops it with the text around it, and the
+  body reader turns a kept one back into the figure;
 * each table's ``caption`` text, which trafilatura prints as the table's first row;
 * each footnote target (an element with an id that a note reference points to) → the note's
   text, so a reference becomes a :class:`~citekit.model.Note` and the list of notes leaves the body.
@@ -22,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+FIGURE_MARKER = "citekitfigure"
+"""Leads the paragraph that stands in for a figure while trafilatura reads the page."""
 MAX_HINTS = 2000
 """Figures and footnotes read from one page at most (a hostile page may hold millions)."""
 _NOTE_WORDS = re.compile(r"foot-?notes?|end-?notes?|fn-?ref|noteref|footnote-ref|reference", re.IGNORECASE)
@@ -35,8 +40,8 @@ _SPACE = re.compile(r"\s+")
 class PageHints:
     """Captions by image address and notes by target id, as the page states them."""
 
-    captions: dict[str, str] = field(default_factory=dict)
-    """Image ``src`` → the text of its figure's ``figcaption``."""
+    figures: dict[str, tuple[str, str | None, str, str]] = field(default_factory=dict)
+    """A figure's marker word → its image's ``src``, ``alt`` (or None), ``title``, and its caption."""
     notes: dict[str, str] = field(default_factory=dict)
     """Footnote id → the note's text (its back links left out)."""
     table_captions: set[str] = field(default_factory=set)
@@ -81,15 +86,27 @@ def _note_text(target: Any) -> str:
 
 
 def page_hints(root: Any) -> PageHints:
-    """Read captions and footnotes from the parsed page (before trafilatura sees it)."""
+    """Read figures, captions and footnotes from the parsed page, before trafilatura sees it; the
+    page's figures are replaced by their stand-in paragraphs (read its metadata first)."""
     hints = PageHints()
-    for count, figure in enumerate(root.iter("figure")):
+    for count, figure in enumerate(list(root.iter("figure"))):
         if count >= MAX_HINTS:
             break
         caption = next(figure.iter("figcaption"), None)
         image = next(figure.iter("img"), None)
-        if caption is not None and image is not None and image.get("src"):
-            hints.captions.setdefault(str(image.get("src")).strip(), _text(caption))
+        if image is None or not image.get("src") or figure.getparent() is None:
+            continue
+        alt = image.get("alt")
+        marker = f"{FIGURE_MARKER}{count}"
+        text = _text(caption) if caption is not None else ""
+        hints.figures[marker] = (str(image.get("src")).strip(), None if alt is None else str(alt),
+                                 str(image.get("title") or ""), text)
+        # The figure becomes a paragraph of its caption, led by its marker: trafilatura keeps or
+        # drops it with the text around it, and the body reader turns it back into the figure.
+        stand_in = figure.makeelement("p", {})
+        stand_in.text = f"{marker} {text or _SPACE.sub(' ', str(alt or '')).strip()}"
+        stand_in.tail = figure.tail
+        figure.getparent().replace(figure, stand_in)
     for count, caption in enumerate(root.iter("caption")):
         if count >= MAX_HINTS:
             break
