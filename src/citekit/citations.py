@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +96,6 @@ CSL_LOCALE_LANGUAGES = frozenset(
         "zh",
     ]
 )
-
-PANDOC_TIMEOUT_SECONDS = 600
 
 _STYLE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})(-[A-Za-z0-9]{2,8})*$")
@@ -461,16 +458,6 @@ class Citations:
     """The style used."""
 
 
-def pandoc_path() -> str:
-    """The pandoc that pypandoc-binary ships."""
-    try:
-        import pypandoc
-
-        return str(pypandoc.get_pandoc_path())
-    except (ImportError, OSError) as error:
-        raise ToolError(f"pandoc (pypandoc-binary) is not available: {error}") from error
-
-
 def citation_data(item: dict[str, Any]) -> dict[str, Any]:
     """The part of a CSL item a reference shows.
 
@@ -487,9 +474,17 @@ def citation_data(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_items(
-    items: Sequence[dict[str, Any]], style: Style, *, markup: Markup = "text", locale: str | None = None
+    items: Sequence[dict[str, Any]],
+    style: Style,
+    *,
+    markup: Markup = "text",
+    locale: str | None = None,
+    pandoc: Path | None = None,
 ) -> tuple[list[str], list[str]]:
-    """(bibliography entries, each item's in-text citation) for CSL-JSON ``items``, in ONE pandoc run."""
+    """(bibliography entries, each item's in-text citation) for CSL-JSON ``items``, in ONE pandoc run.
+
+    ``pandoc`` replaces the bundled binary (tests); see :mod:`citekit.pandoc`.
+    """
     if markup not in MARKUPS:
         raise OptionError(f"unknown markup {markup!r}; expected one of {', '.join(MARKUPS)}")
     if not items:
@@ -500,16 +495,16 @@ def render_items(
     source = "\n\n".join(f"[@{i}]" for i in ids) + "\n\n::: {#refs}\n:::\n"
     import tempfile
 
+    from citekit.pandoc import pandoc_json
+
     language = locale or style.default_locale
     with tempfile.TemporaryDirectory(prefix="citekit-cite-") as tmp:
         bibliography = Path(tmp) / "items.json"
-        bibliography.write_text(json.dumps(prepared, ensure_ascii=False), encoding="utf-8")
-        command = [
-            pandoc_path(),
-            "--sandbox",
+        data = json.dumps(prepared, ensure_ascii=False).encode("utf-8")
+        bibliography.write_bytes(data)
+        args = [
             "--wrap=none",
             "--from=markdown",
-            "--to=json",
             "--citeproc",
             f"--csl={style.path}",
             f"--bibliography={bibliography}",
@@ -517,28 +512,15 @@ def render_items(
             "--metadata=suppress-bibliography=false",
         ]
         if language:
-            command.append(f"--metadata=lang={language}")
+            args.append(f"--metadata=lang={language}")
         try:
-            result = subprocess.run(
-                command,
-                input=source.encode("utf-8"),
-                capture_output=True,
-                timeout=PANDOC_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise ToolError(f"pandoc could not run: {error}") from error
-    if result.returncode != 0:
-        stderr = result.stderr.decode("utf-8", "replace").strip()
-        raise ToolError(
-            f"pandoc citeproc failed (exit {result.returncode}) with style {style.id!r}: "
-            f"{stderr or 'no message'}"
-        )
+            ast = pandoc_json(args, source.encode("utf-8"), work_bytes=len(data), binary=pandoc)
+        except ToolError as error:
+            raise ToolError(f"citeproc with style {style.id!r}: {error.message}") from error
     try:
-        ast = json.loads(result.stdout)
-    except ValueError as error:
-        raise ToolError(f"pandoc returned unreadable JSON: {error}") from error
-    return _collect(ast, ids, markup)
+        return _collect(ast, ids, markup)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+        raise ToolError(f"pandoc's citeproc output has an unexpected shape ({type(error).__name__}: {error})") from None
 
 
 def _collect(ast: dict[str, Any], ids: list[str], markup: Markup) -> tuple[list[str], list[str]]:
