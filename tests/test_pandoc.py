@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from citekit import pandoc
-from citekit.citations import render_items, resolve_style
+from citekit.citations import CiteOptions, render_items, resolve_style
 from citekit.cli import main
 from citekit.errors import ToolError
 from conftest import SEED
@@ -66,7 +66,7 @@ def test_every_run_is_sandboxed_and_memory_capped(tmp_path: Path) -> None:
     log = tmp_path / "args"
     real = pandoc.bundled_pandoc()
     wrapper = program(tmp_path, "pandoc", f'printf "%s\\n" "$@" > "{log}"\nexec "{real}" "$@"\n')
-    render_items([ITEM], resolve_style("apa"), pandoc=wrapper)
+    render_items([ITEM], resolve_style("apa"), options=CiteOptions(pandoc=wrapper))
     args = log.read_text(encoding="utf-8").splitlines()
     assert args[:3] == ["+RTS", f"-M{pandoc.MEMORY_LIMIT_MB}m", "-RTS"]
     assert args[3] == "--sandbox"
@@ -163,7 +163,7 @@ def test_a_malformed_citeproc_ast_is_a_tool_error(tmp_path: Path, blocks: str) -
     document = f'{{"pandoc-api-version": [1, 23, 1], "meta": {{}}, "blocks": {blocks}}}'
     liar = program(tmp_path, "pandoc", f"cat > /dev/null\nprintf '%s' '{document}'\n")
     with pytest.raises(ToolError, match="citeproc"):
-        render_items([ITEM], resolve_style("apa"), pandoc=liar)
+        render_items([ITEM], resolve_style("apa"), options=CiteOptions(pandoc=liar))
 
 
 def test_a_failing_pandoc_is_one_line_with_its_exit_status(tmp_path: Path) -> None:

@@ -402,10 +402,13 @@ def _cite_input_files(name: str, recursive: bool) -> list[Path]:
               help="Print each input's in-text citation instead (a note style's first, full note).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Keep formatted entries in DIR/citations.sqlite3 and reuse them next time.")
 def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str | None, markup: str,
-                 in_text: bool, output: Path | None) -> None:
+                 in_text: bool, output: Path | None, cache_dir: Path | None) -> None:
     """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin."""
     from citekit.citations import (
+        CiteOptions,
         Markup,
         check_locale,
         format_citations,
@@ -442,7 +445,8 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
     text = ""
     if documents:
         try:
-            result = format_citations(documents, style=resolved, markup=chosen, locale=locale)
+            result = format_citations(documents, style=resolved, markup=chosen, locale=locale,
+                                      options=CiteOptions(cache_dir=cache_dir))
         except CitekitError as error:
             _echo_error(str(error))
             sys.exit(EXIT_FAILED)

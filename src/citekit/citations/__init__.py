@@ -1,16 +1,19 @@
 """Formatted references and in-text citations in a CSL style, by pandoc's citeproc.
 
-One bibliography is one pandoc run: every distinct input becomes a CSL-JSON item (from
-:func:`citekit.writers.csl_json.csl_items`), every item is cited once in input order (so numeric
-styles number in input order and note styles give each item its first, full note), and pandoc
-returns its AST as JSON, from which the entries and citations are rendered as text, HTML or
-Markdown here. Parsing pandoc's JSON instead of its plain/HTML output keeps entries and citations
-apart without guessing where one ends.
+Every distinct input becomes a CSL-JSON item (from :func:`citekit.writers.csl_json.csl_items`),
+every item is cited once in input order (so numeric styles number in input order and note styles
+give each item its first, full note), and pandoc returns its AST as JSON, from which the entries
+and citations are rendered as text, HTML or Markdown here. Parsing pandoc's JSON instead of its
+plain/HTML output keeps entries and citations apart without guessing where one ends. The output is
+that of one pandoc pass over the whole list, computed in linear time (see ``engine.py``).
 
 ::
 
     styles.py   finding a style (and a dependent style's parent) and checking a locale
-    engine.py   running pandoc's citeproc over CSL-JSON items
+    traits.py   what in a style decides whether its entries can be formatted apart
+    groups.py   groups of items that cannot change each other's formatting
+    engine.py   batches of pandoc runs, in parallel, put in the style's order
+    cache.py    formatted groups kept on disk, when asked
     render.py   citeproc's AST as text, HTML or Markdown
 """
 
@@ -18,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from citekit.citations.engine import citation_data, render_items
+from citekit.citations.engine import CiteOptions, citation_data, render_items
 from citekit.citations.render import MARKUPS, Markup
 from citekit.citations.styles import (
     ALIASES,
@@ -103,8 +107,13 @@ def format_citations(
     style: str | Style = "apa",
     markup: Markup = "text",
     locale: str | None = None,
+    options: CiteOptions | None = None,
 ) -> Citations:
-    """Bibliography entries and in-text citations of ``documents``, deduplicated, in one pandoc run."""
+    """Bibliography entries and in-text citations of ``documents``, deduplicated.
+
+    The result is the same as one pandoc pass over the whole list; ``options`` say how it is
+    computed (a cache directory, parallel runs; see :class:`CiteOptions`).
+    """
     from citekit.writers.csl_json import csl_items
 
     resolved = style if isinstance(style, Style) else resolve_style(style)
@@ -112,7 +121,7 @@ def format_citations(
         locale = check_locale(locale)
     unique, index_of = deduplicate(documents)
     items = csl_items(unique)
-    entries, per_item = render_items(items, resolved, markup=markup, locale=locale)
+    entries, per_item = render_items(items, resolved, markup=markup, locale=locale, options=options)
     return Citations(
         bibliography=tuple(entries), in_text=tuple(per_item[i] for i in index_of), style=resolved
     )
@@ -146,17 +155,20 @@ def cite(
     *,
     locale: str | None = None,
     in_text: bool = False,
+    cache_dir: str | Path | None = None,
 ) -> str:
     """The formatted bibliography of ``documents`` (or, with ``in_text``, each one's in-text citation).
 
     ``style`` is a short name (``mla``), a style id (``apa``) or a path to a ``.csl`` file; ``markup``
-    is ``text``, ``html`` or ``markdown``.
+    is ``text``, ``html`` or ``markdown``; ``cache_dir`` keeps formatted entries there for the next
+    call (nothing is written without it).
     """
     batch = [documents] if isinstance(documents, Document) else list(documents)
     resolved = resolve_style(style)
     if not in_text and not resolved.has_bibliography:
         raise OptionError(f"style {resolved.id!r} defines no bibliography; ask for in-text citations instead")
-    result = format_citations(batch, style=resolved, markup=markup, locale=locale)
+    options = CiteOptions(cache_dir=Path(cache_dir)) if cache_dir is not None else None
+    result = format_citations(batch, style=resolved, markup=markup, locale=locale, options=options)
     if in_text:
         return join_in_text(result.in_text, markup)
     return join_bibliography(result.bibliography, markup)
@@ -166,6 +178,7 @@ __all__ = [
     "ALIASES",
     "MARKUPS",
     "Citations",
+    "CiteOptions",
     "Markup",
     "Style",
     "StyleInfo",
