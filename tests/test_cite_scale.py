@@ -223,6 +223,14 @@ def test_batches_and_one_order_pass(tmp_path: Path) -> None:
     assert sum("order.csl" in run for run in runs) == 1
 
 
+def test_a_list_that_fits_one_run_is_one_pass(tmp_path: Path) -> None:
+    wrapper, log = _logging_pandoc(tmp_path)
+    items = [names(f"Author{letter}") for letter in "ABCDEFGH"]
+    render_items(items, resolve_style("apa"), options=CiteOptions(pandoc=wrapper))
+    runs = _citeproc_runs(log)
+    assert len(runs) == 1 and "order.csl" not in runs[0]
+
+
 def test_the_cache_reformats_only_what_changed(tmp_path: Path) -> None:
     wrapper, log = _logging_pandoc(tmp_path)
     cache = tmp_path / "cache"

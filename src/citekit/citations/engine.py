@@ -144,39 +144,46 @@ class _Run:
 
     def format(self, items: list[dict[str, Any]]) -> _Formatted:
         """All items formatted: groups from the cache or from batches of pandoc runs, in the style's order."""
-        whole = [list(range(len(items)))]
-        if not self.options.split or self.traits.one_pass_rules:
-            groups = whole
-        else:
-            groups = independent_groups(items, all_names=self.traits.all_names_rule)
-        order: list[int] | None = None
+        groups = self._plan(items)
         order_key = self._key("order", items)
-        if len(groups) > 1:
-            order = _order_from_cache(self._cached(order_key), len(items))
-            if order is None and self.traits.subsequent_author_substitute:
-                order = self._order_pass(items)  # needed first: it decides which groups must join
-            if order is not None and self.traits.subsequent_author_substitute:
-                groups = keep_neighbours(groups, order, items)
+        order = _order_from_cache(self._cached(order_key), len(items)) if len(groups) > 1 else None
+        if len(groups) > 1 and self.traits.subsequent_author_substitute:
+            order = order or self._order_pass(items)  # needed first: it decides which groups must join
+            groups = keep_neighbours(groups, order, items)
         keys = [self._key("group", [items[i] for i in group]) for group in groups]
         cached = self.cache.get_many(keys) if self.cache else {}
         results = {n: found for n, key in enumerate(keys) if (found := _from_cache(cached.get(key), len(groups[n])))}
         missing = [n for n in range(len(groups)) if n not in results]
-        tasks: list[Callable[[], Any]] = []
-        if len(groups) > 1 and order is None:
-            tasks.append(lambda: self._order_pass(items))
         batches = _pack([groups[n] for n in missing], self._batch_size(len(items)))
+        # One run over everything is the whole list's pass: its own order is the order.
+        whole_run = len(batches) == 1 and len(missing) == len(groups)
+        tasks: list[Callable[[], Any]] = []
+        if len(groups) > 1 and order is None and not whole_run:
+            tasks.append(lambda: self._order_pass(items))
         tasks.extend(functools.partial(self._batch, items, [groups[missing[b]] for b in batch]) for batch in batches)
         done = self._parallel(tasks)
-        if len(groups) > 1 and order is None:
+        if len(tasks) > len(batches):
             order = done.pop(0)
-        for batch, formatted in zip(batches, done, strict=True):
+        for batch, (formatted, run_order) in zip(batches, done, strict=True):
             results.update({missing[b]: f for b, f in zip(batch, formatted, strict=True)})
+            if whole_run:
+                order = run_order
         if self.cache:
             stored: dict[str, Any] = {keys[n]: _to_cache(results[n]) for n in missing}
             if order is not None and len(groups) > 1:
                 stored[order_key] = order
             self.cache.put_many(stored)
         return _assemble(len(items), groups, results, order)
+
+    def _plan(self, items: list[dict[str, Any]]) -> list[list[int]]:
+        """The groups to format apart: one for the whole list when the style or the options say so,
+        or (for ``subsequent-author-substitute``) when the list fits one run anyway."""
+        whole = [list(range(len(items)))]
+        if not self.options.split or self.traits.one_pass_rules:
+            return whole
+        if self.traits.subsequent_author_substitute and len(items) <= self._batch_size(len(items)):
+            return whole
+        return independent_groups(items, all_names=self.traits.all_names_rule)
 
     def _cached(self, key: str) -> Any:
         return self.cache.get_many([key]).get(key) if self.cache else None
@@ -212,17 +219,21 @@ class _Run:
 
     # ---- pandoc runs
 
-    def _batch(self, items: list[dict[str, Any]], groups: list[list[int]]) -> list[_Formatted]:
-        """One pandoc run over the items of ``groups``; each group's result."""
+    def _batch(
+        self, items: list[dict[str, Any]], groups: list[list[int]]
+    ) -> tuple[list[_Formatted], list[int]]:
+        """One pandoc run over the items of ``groups``: each group's result, and the positions of the
+        run's entries in its order."""
         members = sorted(i for group in groups for i in group)
         order, entries, citations = self._pass([items[i] for i in members], self.style.path, cite=True)
         rank = {item_id: position for position, item_id in enumerate(order)}
+        position_of = {items[i]["id"]: i for i in members}
         out = []
         for group in groups:
             ids = [items[i]["id"] for i in group]
             local_order = sorted((j for j, item_id in enumerate(ids) if item_id in rank), key=lambda j: rank[ids[j]])
             out.append(_Formatted([entries.get(i) for i in ids], [citations[i] for i in ids], local_order))
-        return out
+        return out, [position_of[item_id] for item_id in order]
 
     def _order_pass(self, items: list[dict[str, Any]]) -> list[int]:
         """Positions of ``items`` in the style's bibliography order, from one run of the order style."""
@@ -259,7 +270,7 @@ class _Run:
         finally:
             bibliography.unlink(missing_ok=True)
         try:
-            return _read_output(ast, ids if cite else [], self.markup if cite else None)
+            return _read_output(ast, ids, self.markup if cite else None)
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
             raise ToolError(
                 f"pandoc's citeproc output has an unexpected shape ({type(error).__name__}: {error})"
@@ -326,10 +337,11 @@ def _nocite_document(api: list[int]) -> bytes:
 
 
 def _read_output(
-    ast: dict[str, Any], cited: list[str], markup: Markup | None
+    ast: dict[str, Any], ids: list[str], markup: Markup | None
 ) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """(entry ids in order, entries by id, citations by id); entries are rendered when ``markup``
-    is given, and every id in ``cited`` must have its citation."""
+    """(entry ids in order, entries by id, citations by id) of a run over ``ids``. With ``markup``
+    the run cited every id (each must have its citation) and entries are rendered; without, only
+    the order is read."""
     citations: dict[str, str] = {}
     order: list[str] = []
     entries: dict[str, str] = {}
@@ -347,9 +359,12 @@ def _read_output(
                 order.append(identifier[4:])
                 if markup is not None:
                     entries[identifier[4:]] = render_blocks(entry["c"][1], markup)
-    missing = [i for i in cited if i not in citations]
+    known = set(ids)
+    if len(set(order)) != len(order) or not known.issuperset(order):
+        raise ToolError("pandoc's citeproc returned bibliography entries for items it was not given")
+    missing = [i for i in ids if i not in citations] if markup is not None else []
     if missing:
-        raise ToolError(f"pandoc returned no citation for {len(missing)} of {len(cited)} items")
+        raise ToolError(f"pandoc returned no citation for {len(missing)} of {len(ids)} items")
     return order, entries, citations
 
 
@@ -364,7 +379,7 @@ def _assemble(
         for j, position in enumerate(group):
             entries[position] = result.entries[j]
             citations[position] = result.citations[j]
-    if order is None:
+    if order is None:  # a single group (from the cache): its own order
         order = [groups[0][j] for j in results[0].order]
     return _Formatted(entries, citations, order)
 

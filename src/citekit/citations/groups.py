@@ -164,10 +164,7 @@ def _components(keys: Sequence[set[str]]) -> list[list[int]]:
                 union.join(index, owner[key])
             else:
                 owner[key] = index
-    groups: dict[int, list[int]] = {}
-    for index in range(len(keys)):
-        groups.setdefault(union.find(index), []).append(index)
-    return list(groups.values())
+    return _components_of(union, len(keys))
 
 
 def might_share_names(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -195,27 +192,47 @@ def _name_lists(item: Mapping[str, Any]) -> set[tuple[tuple[str, ...], ...]]:
 def keep_neighbours(
     groups: list[list[int]], order: Sequence[int], items: Sequence[Mapping[str, Any]]
 ) -> list[list[int]]:
-    """``groups`` joined where an item of another group sorts between two members that might share
-    names, so that every group's own order has the same neighbours as ``order`` (the whole list's)
-    for ``subsequent-author-substitute``."""
-    group_of = {index: number for number, group in enumerate(groups) for index in group}
-    union = _UnionFind(len(groups))
-    changed = True
-    while changed:
-        changed = False
-        last_seen: dict[int, int] = {}  # group -> position in ``order`` of its latest member
+    """``groups`` joined so that every group's own order has the neighbours it has in ``order``
+    (the whole list's) wherever ``subsequent-author-substitute`` could compare them: when two
+    members that might share names sort apart, everything between them joins their group.
+
+    Each round is linear: the spans to close are marked in a difference array and every covered
+    pair of neighbours joined. Joining can make new members meet, so rounds repeat until none
+    joins anything (in practice one or two); past :data:`_ROUNDS` everything is one group.
+    """
+    union = _UnionFind(len(items))
+    for group in groups:
+        for index in group[1:]:
+            union.join(index, group[0])
+    for _ in range(_ROUNDS):
+        last: dict[int, int] = {}  # group root -> position in ``order`` of its latest member
+        cover = [0] * (len(order) + 1)
         for position, index in enumerate(order):
-            group = union.find(group_of[index])
-            previous = last_seen.get(group)
-            apart = previous is not None and previous != position - 1
+            root = union.find(index)
+            previous = last.get(root)
+            apart = previous is not None and previous < position - 1
             if apart and previous is not None and might_share_names(items[order[previous]], items[index]):
-                for between in order[previous + 1 : position]:
-                    if union.find(group_of[between]) != group:
-                        union.join(group_of[between], group)
-                        changed = True
-                group = union.find(group)
-            last_seen[group] = position
-    merged: dict[int, list[int]] = {}
-    for number, members in enumerate(groups):
-        merged.setdefault(union.find(number), []).extend(members)
-    return [sorted(members) for members in sorted(merged.values(), key=min)]
+                cover[previous] += 1
+                cover[position] -= 1
+            last[root] = position
+        joined = False
+        depth = 0
+        for position in range(len(order) - 1):
+            depth += cover[position]
+            if depth > 0 and union.find(order[position]) != union.find(order[position + 1]):
+                union.join(order[position], order[position + 1])
+                joined = True
+        if not joined:
+            return _components_of(union, len(items))
+    return [list(range(len(items)))]
+
+
+_ROUNDS = 50
+"""Rounds of :func:`keep_neighbours` before it gives up splitting (one group: one pass)."""
+
+
+def _components_of(union: _UnionFind, size: int) -> list[list[int]]:
+    groups: dict[int, list[int]] = {}
+    for index in range(size):
+        groups.setdefault(union.find(index), []).append(index)
+    return list(groups.values())
