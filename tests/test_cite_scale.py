@@ -18,7 +18,7 @@ from citekit.citations.groups import independent_groups, keep_neighbours, might_
 from citekit.citations.render import render_blocks, render_citation
 from citekit.citations.traits import order_style, style_traits
 from citekit.cli import main
-from citekit.errors import OptionError
+from citekit.errors import InputError, OptionError
 from citekit.pandoc import bundled_pandoc, pandoc_json
 from citekit.readers import read_path
 from conftest import ROOT, SEED, corpus_files
@@ -193,6 +193,27 @@ def test_the_order_style_keeps_sort_keys_and_drops_the_rest() -> None:
     assert '<key macro="author-sort"/>' in text
     assert "disambiguate-add" not in text and "givenname-disambiguation-rule" not in text
     assert text.count('<text value="x"/>') == 2
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"title": "Bad \ud800 title"}, "lone surrogate"),
+        ({"title": float("nan")}, "not JSON data"),
+        ({"title": {1, 2}}, "not JSON data"),
+    ],
+)
+def test_items_pandoc_cannot_read_are_named(item: dict[str, Any], message: str) -> None:
+    with pytest.raises(InputError, match=f"CSL item 2.*{message}"):
+        render_items([{"title": "Fine"}, item], resolve_style("apa"))
+
+
+def test_deeply_nested_item_is_an_input_error() -> None:
+    deep: Any = "x"
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(InputError, match="CSL item 1"):
+        render_items([{"title": "T", "note-list": deep}], resolve_style("apa"))
 
 
 # --------------------------------------------------------------------------------------------

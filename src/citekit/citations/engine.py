@@ -42,7 +42,7 @@ from citekit.citations.groups import independent_groups, keep_neighbours
 from citekit.citations.render import MARKUPS, Markup, render_blocks, render_citation
 from citekit.citations.styles import Style
 from citekit.citations.traits import StyleTraits, order_style, style_traits
-from citekit.errors import OptionError, ToolError
+from citekit.errors import InputError, OptionError, ToolError
 
 BATCH_ENTRIES_QUADRATIC = 100
 """Entries per run for styles whose pass is quadratic: a run's fixed cost (reading the style) and
@@ -122,12 +122,24 @@ def _with_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     pandoc's citation syntax and unchanged when the list around it changes."""
     seen: dict[str, int] = {}
     out = []
-    for item in items:
-        digest = hashlib.sha256(json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    for number, item in enumerate(items, 1):
+        digest = hashlib.sha256(_utf8_json(item, number)).hexdigest()
         base = f"i{digest[:16]}"
         seen[base] = seen.get(base, 0) + 1
         out.append({**item, "id": base if seen[base] == 1 else f"{base}-{seen[base]}"})
     return out
+
+
+def _utf8_json(item: dict[str, Any], number: int) -> bytes:
+    """``item`` as canonical UTF-8 JSON; an InputError naming the item when it is not JSON data or
+    holds text that is not Unicode (a lone surrogate: pandoc cannot read it)."""
+    try:
+        return json.dumps(item, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        before = error.object[max(0, error.start - 30) : error.start]
+        raise InputError(f"CSL item {number}: text with a lone surrogate (not Unicode) after {before!r}") from None
+    except (TypeError, ValueError, RecursionError) as error:
+        raise InputError(f"CSL item {number} is not JSON data: {error}") from None
 
 
 class _Run:
