@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_cite.py                    # the full run (about 5 minutes here)
     .venv/bin/python benchmarks/bench_cite.py --sizes 100,1000   # without the 10,000 rows
     .venv/bin/python benchmarks/bench_cite.py --no-citation-js --no-one-pass
+    .venv/bin/python benchmarks/bench_cite.py --where 1000        # pandoc's work per way of formatting
 
 Two lists of web-page entries, built in memory:
 
@@ -171,6 +172,60 @@ def host() -> str:
     return f"host check {spin_seconds(1) / spin_seconds(2):.2f}, CPU check {cpu_check() * 1000:.1f} ms"
 
 
+def where_the_time_goes(name: str, size: int, style_name: str) -> None:
+    """pandoc's work, as bytes allocated (counted by its runtime: the same on any host, unlike
+    seconds), for ways of formatting one list, and citekit's own CPU time for the engine."""
+    from citekit.citations import resolve_style
+    from citekit.pandoc import bundled_pandoc, run_pandoc
+
+    style = resolve_style(style_name)
+    documents = LISTS[name](size)
+    items = [{**citation_data(item), "id": f"item{n}"} for n, item in enumerate(csl_items(documents))]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        stats = work / "stats"
+        stats.mkdir()
+        wrapper = work / "pandoc"
+        wrapper.write_text(f'#!/bin/sh\nexec "{bundled_pandoc()}" +RTS -t{stats}/$$.txt --machine-readable -RTS "$@"\n')
+        wrapper.chmod(0o755)
+        bibliography = work / "items.json"
+        bibliography.write_text(json.dumps(items), encoding="utf-8")
+        no_givenname = work / "no-givenname.csl"
+        no_givenname.write_text(style.path.read_text(encoding="utf-8").replace(
+            'disambiguate-add-givenname="true"', ""), encoding="utf-8")
+
+        def allocated(run: Callable[[], Any]) -> tuple[float, int]:
+            for old in stats.iterdir():
+                old.unlink()
+            run()
+            totals = [int(line.split('"')[3]) for f in stats.iterdir()
+                      for line in f.read_text().splitlines() if '"bytes allocated"' in line]
+            return sum(totals) / 1e9, len(totals)
+
+        def one_pass(source: bytes, reader: str, csl: Path) -> Callable[[], Any]:
+            return lambda: run_pandoc([f"--from={reader}", "--to=json", "--citeproc", f"--csl={csl}",
+                                       f"--bibliography={bibliography}"], source, timeout=3600, binary=wrapper)
+
+        markdown = ("\n\n".join(f"[@{i['id']}]" for i in items) + "\n\n::: {#refs}\n:::\n").encode()
+        nocite = b"---\nnocite: '@*'\n---\n\n::: {#refs}\n:::\n"
+        rows = [
+            ("one pass, a Markdown [@id] paragraph per item (before)", one_pass(markdown, "markdown", style.path)),
+            ("one pass, nocite: @* (no in-text citations)", one_pass(nocite, "markdown", style.path)),
+            ("one pass, Markdown, without disambiguate-add-givenname", one_pass(markdown, "markdown", no_givenname)),
+        ]
+        print(f"where the time goes: {name} list, {size:,} entries, {style.id} (pandoc's bytes allocated)")
+        for label, run in rows:
+            gigabytes, runs = allocated(run)
+            print(f"  {label:58} {gigabytes:7.2f} GB  {runs:3} run(s)")
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        engine = CiteOptions(pandoc=wrapper)
+        gigabytes, runs = allocated(lambda: format_citations(documents, style=style, options=engine))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        own = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(f"  {'citekit: JSON documents, groups in batches, an order run':58} {gigabytes:7.2f} GB  "
+              f"{runs:3} run(s); citekit's own CPU {own:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
@@ -181,7 +236,13 @@ def main() -> None:
     parser.add_argument("--no-citation-js", action="store_true")
     parser.add_argument("--no-one-pass", action="store_true", help="skip one pass over the whole list (the old way)")
     parser.add_argument("--node-cache", type=Path, default=Path.home() / ".cache" / "citekit-bench" / "citation-js")
+    parser.add_argument("--where", type=int, default=0, metavar="N",
+                        help="only print where the time goes for N entries of each list (bytes pandoc allocates)")
     args = parser.parse_args()
+    if args.where:
+        for name in args.lists.split(","):
+            where_the_time_goes(name, args.where, args.style)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     options = CiteOptions(jobs=args.jobs)
     modules = None if args.no_citation_js else node_modules(args.node_cache)

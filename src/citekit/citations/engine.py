@@ -1,9 +1,12 @@
 """Running pandoc's citeproc over CSL-JSON items, in time that grows linearly with the list.
 
-Where the time went: citeproc's given-name disambiguation (``disambiguate-add-givenname`` with a
-global rule: APA, Chicago author-date) costs time that grows with the square of the entries in a
-pass, even when no two names are alike (1,000 APA entries: 5.5 GB allocated, 20× the cost of the
-same pass without it). So a list is formatted as follows:
+Where the time went (``benchmarks/bench_cite.py --where 1000``, bytes pandoc allocates): citeproc's
+given-name disambiguation (``disambiguate-add-givenname`` with a global rule: APA, Chicago
+author-date) costs time that grows with the square of the entries in a pass, even when no two
+names are alike: one APA pass over 1,000 distinct entries allocates 7.6 GB, 28.4 GB over 2,000,
+and 1.3 GB without that attribute. Citing each item in a Markdown paragraph cost another 3 GB over
+``nocite`` at 1,000 (the in-text citations are disambiguated too). citekit's own part (items,
+JSON, rendering the AST) is 0.2 s of CPU at 1,000 entries. So a list is formatted as follows:
 
 1. **Groups.** Items are split into groups that cannot change each other's formatting
    (:mod:`citekit.citations.groups`); a style :mod:`citekit.citations.traits` cannot vouch for
@@ -39,14 +42,17 @@ from typing import Any
 
 from citekit.citations.cache import CitationCache, cache_key
 from citekit.citations.groups import independent_groups, keep_neighbours
-from citekit.citations.render import MARKUPS, Markup, render_blocks, render_citation
+from citekit.citations.passes import Pass, run_pass
+from citekit.citations.render import MARKUPS, Markup
 from citekit.citations.styles import Style
 from citekit.citations.traits import StyleTraits, order_style, style_traits
 from citekit.errors import InputError, OptionError, ToolError
 
 BATCH_ENTRIES_QUADRATIC = 100
-"""Entries per run for styles whose pass is quadratic: a run's fixed cost (reading the style) and
-its quadratic part balance near 100 entries (measured: allocation per entry is lowest there)."""
+"""Entries per run for styles whose pass is quadratic. A run's fixed cost (reading APA's style,
+~50 MB allocated, and building the collator for sorting, ~100 MB) and its quadratic part (~6 KB ×
+entries²) balance near 100-150 entries: 1,000 entries in batches of 25, 50, 100, 200 and 400
+allocated 7.4, 4.5, 3.3, 3.2 and 3.9 GB; 100 keeps more batches for the jobs to share."""
 BATCH_ENTRIES_MAX = 1000
 """The largest batch for other styles; below it, a list is split into one batch per job."""
 
@@ -237,7 +243,8 @@ class _Run:
         """One pandoc run over the items of ``groups``: each group's result, and the positions of the
         run's entries in its order."""
         members = sorted(i for group in groups for i in group)
-        order, entries, citations = self._pass([items[i] for i in members], self.style.path, cite=True)
+        run = self._pass([items[i] for i in members], self.style.path, cite=True)
+        order, entries, citations = run.order, run.entries, run.citations
         rank = {item_id: position for position, item_id in enumerate(order)}
         position_of = {items[i]["id"]: i for i in members}
         out = []
@@ -254,39 +261,17 @@ class _Run:
         path = self.workdir / "order.csl"
         if not path.exists():
             path.write_bytes(order_style(self.style.path))
-        order, _, _ = self._pass(items, path, cite=False)
+        order = self._pass(items, path, cite=False).order
         position = {item["id"]: n for n, item in enumerate(items)}
         if sorted(order) != sorted(position):
             raise ToolError("citeproc's order pass did not return every item once")
         return [position[item_id] for item_id in order]
 
-    def _pass(
-        self, items: list[dict[str, Any]], style_path: Path, *, cite: bool
-    ) -> tuple[list[str], dict[str, str], dict[str, str]]:
-        """(entry ids in order, entries by id, citations by id) from one pandoc run over ``items``."""
-        from citekit.pandoc import pandoc_json
-
-        bibliography = self.workdir / f"items-{next(self._files)}.json"
-        data = json.dumps(items, ensure_ascii=False).encode("utf-8")
-        bibliography.write_bytes(data)
-        ids = [item["id"] for item in items]
-        args = ["--from=json", "--citeproc", f"--csl={style_path}", f"--bibliography={bibliography}",
-                "--metadata=link-citations=false", "--metadata=suppress-bibliography=false"]
-        if self.language:
-            args.append(f"--metadata=lang={self.language}")
-        document = _cite_document(ids, self._api_version()) if cite else _nocite_document(self._api_version())
-        try:
-            ast = pandoc_json(args, document, work_bytes=len(data), binary=self.options.pandoc)
-        except ToolError as error:
-            raise ToolError(f"citeproc with style {self.style.id!r}: {error.message}") from error
-        finally:
-            bibliography.unlink(missing_ok=True)
-        try:
-            return _read_output(ast, ids, self.markup if cite else None)
-        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
-            raise ToolError(
-                f"pandoc's citeproc output has an unexpected shape ({type(error).__name__}: {error})"
-            ) from None
+    def _pass(self, items: list[dict[str, Any]], style_path: Path, *, cite: bool) -> Pass:
+        name = self.workdir / f"items-{next(self._files)}.json"
+        return run_pass(items, csl=style_path, style_id=self.style.id, language=self.language,
+                        markup=self.markup if cite else None, bibliography=name, api=self._api_version(),
+                        pandoc=self.options.pandoc)
 
     def _api_version(self) -> list[int]:
         if not self._api:
@@ -317,67 +302,6 @@ def _pack(groups: list[list[int]], size: int) -> list[list[int]]:
     if current:
         batches.append(current)
     return batches
-
-
-def _citation(item_id: str, note_number: int) -> dict[str, Any]:
-    return {
-        "citationId": item_id,
-        "citationPrefix": [],
-        "citationSuffix": [],
-        "citationMode": {"t": "NormalCitation"},
-        "citationNoteNum": note_number,
-        "citationHash": 0,
-    }
-
-
-_REFS = {"t": "Div", "c": [["refs", [], []], []]}
-
-
-def _cite_document(ids: Sequence[str], api: list[int]) -> bytes:
-    """A pandoc JSON document citing each id once, in its own paragraph, then the bibliography."""
-    blocks: list[Any] = [
-        {"t": "Para", "c": [{"t": "Cite", "c": [[_citation(item_id, n)], []]}]} for n, item_id in enumerate(ids, 1)
-    ]
-    blocks.append(_REFS)
-    return json.dumps({"pandoc-api-version": api, "meta": {}, "blocks": blocks}).encode("utf-8")
-
-
-def _nocite_document(api: list[int]) -> bytes:
-    """A pandoc JSON document with only a bibliography of every item (``nocite: @*``)."""
-    nocite = {"t": "MetaInlines", "c": [{"t": "Cite", "c": [[_citation("*", 1)], []]}]}
-    return json.dumps({"pandoc-api-version": api, "meta": {"nocite": nocite}, "blocks": [_REFS]}).encode("utf-8")
-
-
-def _read_output(
-    ast: dict[str, Any], ids: list[str], markup: Markup | None
-) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """(entry ids in order, entries by id, citations by id) of a run over ``ids``. With ``markup``
-    the run cited every id (each must have its citation) and entries are rendered; without, only
-    the order is read."""
-    citations: dict[str, str] = {}
-    order: list[str] = []
-    entries: dict[str, str] = {}
-    for block in ast["blocks"]:
-        kind = block["t"]
-        if kind in {"Para", "Plain"} and markup is not None:
-            for inline in block["c"]:
-                if inline["t"] == "Cite":
-                    citations[inline["c"][0][0]["citationId"]] = render_citation(inline["c"][1], markup)
-        elif kind == "Div" and block["c"][0][0] == "refs":
-            for entry in block["c"][1]:
-                identifier = entry["c"][0][0] if entry["t"] == "Div" else ""
-                if not identifier.startswith("ref-"):
-                    raise ToolError(f"pandoc's citeproc returned a bibliography entry without an id ({entry['t']})")
-                order.append(identifier[4:])
-                if markup is not None:
-                    entries[identifier[4:]] = render_blocks(entry["c"][1], markup)
-    known = set(ids)
-    if len(set(order)) != len(order) or not known.issuperset(order):
-        raise ToolError("pandoc's citeproc returned bibliography entries for items it was not given")
-    missing = [i for i in ids if i not in citations] if markup is not None else []
-    if missing:
-        raise ToolError(f"pandoc returned no citation for {len(missing)} of {len(ids)} items")
-    return order, entries, citations
 
 
 def _assemble(
