@@ -19,8 +19,9 @@ Rules every run follows:
 - **Bounded.** Time: ``timeout_for`` grows with the bytes of work (standard input plus the files a
   caller names), and a run past it is killed with its whole process group. Memory: pandoc's
   runtime is capped at ``MEMORY_LIMIT_MB`` (``+RTS -M``).
-- **Checked.** A missing binary, a non-zero exit, a timeout, or output that is not pandoc's JSON
-  AST is a :class:`~citekit.errors.ToolError` with a one-line message saying which.
+- **Checked.** A missing binary, a non-zero exit (:class:`~citekit.errors.ToolExit`), a timeout
+  (:class:`~citekit.errors.ToolTimeout`), or output that is not pandoc's JSON AST is a
+  :class:`~citekit.errors.ToolError` with a one-line message saying which.
 
 Tests inject another program through the ``binary`` parameter (a hanging or lying "pandoc"); no
 global is patched. Callers check the AST's inner shape as they walk it (``citekit.citations``
@@ -39,7 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from citekit.errors import ToolError
+from citekit.errors import ToolError, ToolExit, ToolTimeout
 
 DISTRIBUTION = "pypandoc-binary"
 """The wheel that ships pandoc (a dependency of citekit)."""
@@ -110,12 +111,17 @@ def run_pandoc(
         stdout, stderr = process.communicate(input_bytes, timeout=limit)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        raise ToolError(f"pandoc timed out after {limit:.0f} s and was stopped") from None
+        raise ToolTimeout(f"pandoc timed out after {limit:.0f} s and was stopped") from None
     except BaseException:
         _kill_group(process)
         raise
     if process.returncode != 0:
-        raise ToolError(f"pandoc failed (exit {process.returncode}): {_one_line(stderr) or 'no message'}")
+        lines = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolExit(
+            f"pandoc failed (exit {process.returncode}): {_one_line(stderr) or 'no message'}",
+            status=process.returncode,
+            last_line=lines[-1][:_MESSAGE_LIMIT] if lines else "",
+        )
     return stdout
 
 
