@@ -53,7 +53,8 @@ from citekit.model import Author, Document, Metadata, Para, Provenance, Str
 from citekit.writers.csl_json import csl_items
 
 TARGETS = {"10,000 / 1,000 entries (time)": 12.0, "citekit / citation.js at 1,000": 1.0}
-CITATION_JS = ("@citation-js/core@~0.8.0", "@citation-js/plugin-csl@~0.8.0")
+CITATION_JS = ("@citation-js/core@0.8.2", "@citation-js/plugin-csl@0.8.2")
+"""Pinned as .ci/setup.d/40-citation-js.sh pins them."""
 NODE_SCRIPT = """
 const fs = require('fs')
 const { Cite, plugins } = require('@citation-js/core')
@@ -139,12 +140,15 @@ def node_modules(cache: Path) -> Path | None:
     if not (shutil.which("node") and shutil.which("npm")):
         return None
     modules = cache / "node_modules"
-    if not (modules / "@citation-js" / "plugin-csl").is_dir():
+    stamp = cache / ".installed"
+    installed = stamp.is_file() and stamp.read_text() == " ".join(CITATION_JS)
+    if not installed or not (modules / "@citation-js" / "plugin-csl").is_dir():
         cache.mkdir(parents=True, exist_ok=True)
         if not (cache / "package.json").exists():
             (cache / "package.json").write_text('{"private": true}\n', encoding="utf-8")
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", *CITATION_JS],
                        cwd=cache, check=True, timeout=600)
+        stamp.write_text(" ".join(CITATION_JS))
     return modules
 
 
@@ -162,10 +166,13 @@ def citation_js(modules: Path, items: list[dict[str, Any]], style: Path, lang: s
 
 
 def same_text(a: list[str], b: list[str]) -> str:
+    """"same", "same, order N" (the same entries, N in other places: the engines collate
+    differently), or "N differ" (entries one engine prints and the other does not)."""
     if a == b:
         return "same"
-    differ = sum(x != y for x, y in zip(a, b, strict=False)) + abs(len(a) - len(b))
-    return f"{differ} differ"
+    if sorted(a) == sorted(b):
+        return f"same, order {sum(x != y for x, y in zip(a, b, strict=True))}"
+    return f"{len(set(a) ^ set(b))} differ"
 
 
 def host() -> str:

@@ -126,24 +126,27 @@ def _markdown_pass(items: list[dict[str, Any]], csl: Path) -> tuple[list[str], l
 
 
 def names(*families: str) -> dict[str, Any]:
-    return {"title": "T", "author": [{"family": f, "given": "A"} for f in families]}
+    return {"type": "webpage", "title": "T", "author": [{"family": f, "given": "A"} for f in families]}
 
 
 def test_groups_join_what_could_print_alike() -> None:
     items = [
         names("Smith"),  # 0
         names("SMITH"),  # 1: case
-        {"title": "T", "author": [{"family": "Gaulle", "non-dropping-particle": "de"}]},  # 2
+        {"type": "book", "title": "T", "author": [{"family": "Gaulle", "non-dropping-particle": "de"}]},  # 2
         names("de Gaulle"),  # 3: the particle inside the family name
         names("Jones", "Smith"),  # 4: Smith is not first: Jones's group
         names("Jones"),  # 5
-        {"title": "T", "author": [{"literal": "World Health Organization"}]},  # 6
-        {"title": "T", "author": [{"literal": "world health organization"}]},  # 7
+        {"type": "report", "title": "T", "author": [{"literal": "World Health Organization"}]},  # 6
+        {"type": "report", "title": "T", "author": [{"literal": "world health organization"}]},  # 7
         {"title": "Water Wars"},  # 8: no names
         {"title": "Another Piece"},  # 9: no names
         {"title": "Smith"},  # 10: no names, a title that reads like a name
         names("Van"),  # 11: a family of particles only
         names("van Dijk"),  # 12
+        {"type": "legal_case", "title": "T", "author": [{"family": "Okafor"}]},  # 13: cited by title
+        {"type": "book", "title": "T", "editor": [{"family": "Rossi"}]},  # 14: no author
+        names("Okafor"),  # 15
     ]
     groups = independent_groups(items)
     group_of = {i: n for n, group in enumerate(groups) for i in group}
@@ -153,6 +156,7 @@ def test_groups_join_what_could_print_alike() -> None:
     assert group_of[6] == group_of[7] != group_of[8]
     assert group_of[8] == group_of[9] == group_of[10]
     assert group_of[11] != group_of[12]
+    assert group_of[13] == group_of[14] == group_of[8] == group_of[15]
     assert sorted(i for g in groups for i in g) == list(range(len(items)))
     # With the all-names rules every name counts: Jones & Smith join Smith.
     everyone = independent_groups(items, all_names=True)

@@ -25,8 +25,9 @@ GROUP_RULES: tuple[tuple[str, str], ...] = (
     ("family-word", "items whose names share a word of a family name (or of a given-only name)"),
     # An organisation prints as written: the same literal name is the same author.
     ("literal-name", "items with the same literal (organisation) name, and people whose family name is a word of it"),
-    # A work without names prints a substitute (title, container, a term): all of them may print alike.
-    ("no-names", "items without any name, all together"),
+    # A work without an author prints a substitute (editor, title, a term), and so does a type cited
+    # by title (a legal case, a law): all of them may print alike, whatever other names they have.
+    ("no-names", "items without an author or of a type cited by title, all together"),
     # A substitute could print exactly like someone's names: only when every long word of a field is a name word.
     ("field-like-a-name", "an item without names and the people named by a field of it made only of name words"),
 )
@@ -40,6 +41,18 @@ PARTICLES = frozenset(
     ]
 )
 """Name particles: a family name's other words join it; a family made only of particles joins by them."""
+
+CREATOR_CITED_TYPES = frozenset(
+    [
+        "article", "article-journal", "article-magazine", "article-newspaper", "book", "broadcast",
+        "chapter", "dataset", "document", "entry", "entry-dictionary", "entry-encyclopedia", "figure",
+        "graphic", "interview", "manuscript", "map", "motion_picture", "musical_score", "pamphlet",
+        "paper-conference", "performance", "personal_communication", "post", "post-weblog", "report",
+        "review", "review-book", "software", "song", "speech", "thesis", "webpage",
+    ]
+)
+"""CSL types whose citations print their authors in the styles citekit knows; an item of another
+type (legal_case, legislation, bill, treaty, standard, …) or of no type joins the no-names group."""
 
 _SHORT = 3
 """Words this short may be terms a style prints between names ("and", "et", "al", "u", "y")."""
@@ -123,11 +136,19 @@ def independent_groups(items: Sequence[Mapping[str, Any]], *, all_names: bool = 
     literals = {lit for group in everyone for name in group if (lit := _literal(name))}
     keys: list[set[str]] = []
     for item, item_names in zip(items, keyed, strict=True):
-        if item_names:
-            keys.append(_named_keys(item_names, family_vocabulary))
-        else:
-            keys.append(_nameless_keys(item, family_vocabulary, vocabulary, literals))
+        item_keys = _named_keys(item_names, family_vocabulary)
+        if not _cited_by_author(item):
+            item_keys |= _nameless_keys(item, family_vocabulary, vocabulary, literals)
+        keys.append(item_keys)
     return _components(keys)
+
+
+def _cited_by_author(item: Mapping[str, Any]) -> bool:
+    """Whether styles print this item's author in its citation: it has one and is of a type
+    cited by its creators (a legal case or a law is cited by title even when it has an author)."""
+    author = item.get("author")
+    has_author = isinstance(author, list) and any(isinstance(n, Mapping) and n for n in author)
+    return has_author and item.get("type") in CREATOR_CITED_TYPES
 
 
 def _named_keys(item_names: Sequence[Mapping[str, Any]], family_vocabulary: set[str]) -> set[str]:
