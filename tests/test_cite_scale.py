@@ -91,7 +91,7 @@ def test_the_generated_lists_need_their_neighbours() -> None:
     # The check above can fail: formatted one item at a time, these lists come out differently
     # (year letters, initials, n.d.-a), so the groups carry real disambiguation.
     style = resolve_style("apa")
-    items = generated(11, 50)
+    items = generated(11, 25)
     alone = [render_items([item], style) for item in items]
     whole = render_items(items, style, options=ONE_PASS)
     assert [a[1][0] for a in alone] != whole[1]
