@@ -29,7 +29,7 @@ GROUP_RULES: tuple[tuple[str, str], ...] = (
     # by title (a legal case, a law): all of them may print alike, whatever other names they have.
     ("no-names", "items without an author or of a type cited by title, all together"),
     # A substitute could print exactly like someone's names: only when every long word of a field is a name word.
-    ("field-like-a-name", "an item without names and the people named by a field of it made only of name words"),
+    ("field-like-a-name", "a no-names item and the people named by a field of it made only of name words"),
 )
 """(rule id, what it joins): the keys of :func:`independent_groups`."""
 
