@@ -70,19 +70,31 @@ OPAQUE = (CodeBlock, Figure, Table)
 _OPAQUE_LINE = Para(content=(Str(text="·"),))
 
 
-def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | None) -> Document:
-    """The document: ``stated`` first, the end-matter rules over ``blocks``, the text filling gaps."""
+def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | None,
+          removed_by: tuple[str | None, ...] = ()) -> Document:
+    """The document: ``stated`` first, the end-matter rules over ``blocks``, the text filling gaps.
+
+    ``removed_by`` (per block, optional) names the reader's own rule that takes a block out of the
+    body (a web page's repeated headline, its link-only teasers); None keeps it for the text rules.
+    """
+    removed_by = removed_by or (None,) * len(blocks)
     rules = end_matter(tuple(_OPAQUE_LINE if isinstance(b, OPAQUE) else b for b in blocks), title=stated.title,
                        name=name)
-    keep = [kept or isinstance(block, OPAQUE) for block, kept in zip(blocks, rules.keep, strict=True)]
+    # Figures, tables and code stay, whatever the text rules made of their opaque line.
+    text_keep = [kept or isinstance(block, OPAQUE) for block, kept in zip(blocks, rules.keep, strict=True)]
+    keep = [kept and reader_rule is None for kept, reader_rule in zip(text_keep, removed_by, strict=True)]
     body = tuple(block for block, kept in zip(blocks, keep, strict=True) if kept)
     notes = tuple(BackItem(kind="note", blocks=note.blocks) for block, kept in zip(blocks, keep, strict=True)
                   if not kept for note in block_notes(block))
-    # Header lines (a repeated headline, a byline, a dateline) leave the body as removed text; rights
-    # lines and notices are in the rights already, boilerplate in the normaliser's own removed list.
-    header = tuple(Removed(start_line=start, end_line=end, text=plain_block(block), reason=f"header-{role}")
-                   for block, role, (start, end), kept in zip(blocks, rules.roles, rules.spans, keep, strict=True)
-                   if role in HEADER_ROLES and not kept)
+    # Header lines (a repeated headline, a byline, a dateline) and what the reader's rules named leave
+    # the body as removed text; rights lines and notices are in the rights already, boilerplate in
+    # the normaliser's own removed list.
+    # A block the text rules already placed (rights, notices, their own removed list) stays theirs.
+    header = tuple(Removed(start_line=start, end_line=end, text=plain_block(block),
+                           reason=reader_rule if kept and reader_rule else f"header-{role}")
+                   for block, role, kept, (start, end), reader_rule in zip(blocks, rules.roles, text_keep,
+                                                                           rules.spans, removed_by, strict=True)
+                   if (kept and reader_rule) or (role in HEADER_ROLES and not isinstance(block, OPAQUE)))
     document = _assemble(stated, rules.document, body, header, data, name)
     return replace(document, back=document.back + notes) if notes else document
 
