@@ -81,9 +81,9 @@ def test_markdown_reads_every_node() -> None:
 
 
 def _pandoc() -> str:
-    from citekit.citations import pandoc_path
+    from citekit.pandoc import bundled_pandoc
 
-    return pandoc_path()
+    return str(bundled_pandoc())
 
 
 def _pandoc_markdown() -> str:
@@ -129,7 +129,10 @@ print(2)</code></pre>
 
 
 def test_a_saved_page_keeps_figures_tables_code_notes_and_marks() -> None:
-    body = read_bytes(PAGE, name="page.html").body
+    from citekit.readers.html import HtmlOptions, read_page
+
+    assert not _of(read_bytes(PAGE, name="page.html").body, Figure)  # figures are asked for
+    body = read_page(PAGE, "page.html", HtmlOptions(figures=True)).body
     inlines = _inlines_of(body)
     assert {type(n) for n in inlines} >= {Subscript, Superscript, Strikeout, Note}
     (note,) = [n for n in inlines if isinstance(n, Note)]

@@ -5,9 +5,9 @@ article: body F1 0.948 → 0.933 on the development corpus), so it drops figures
 reference as a link to ``#fn1`` and the notes as an ordinary list at the end. Before extraction,
 :func:`page_hints` reads from the page:
 
-* each ``<figure>`` with an image, which it replaces by a paragraph of its caption (or the image's
-  ``alt``) led by a marker word: trafilatura keeps or drops it with the text around it, and the
-  body reader turns a kept one back into the figure;
+* with ``HtmlOptions(figures=True)``, each ``<figure>`` with an image, which it replaces by a
+  paragraph of its caption (or the image's ``alt``) led by a marker word: trafilatura keeps or
+  drops it with the text around it, and the body reader turns a kept one back into the figure;
 * each table's ``caption`` text, which trafilatura prints as the table's first row;
 * each footnote target (an element with an id that a note reference points to) → the note's
   text, so a reference becomes a :class:`~citekit.model.Note` and the list of notes leaves the body.
@@ -85,11 +85,11 @@ def _note_text(target: Any) -> str:
     return _SPACE.sub(" ", "".join(parts)).strip()
 
 
-def page_hints(root: Any) -> PageHints:
-    """Read figures, captions and footnotes from the parsed page, before trafilatura sees it; the
-    page's figures are replaced by their stand-in paragraphs (read its metadata first)."""
+def page_hints(root: Any, *, figures: bool = False) -> PageHints:
+    """Read table captions and footnotes from the parsed page, before trafilatura sees it; with
+    ``figures``, the page's figures are replaced by their stand-in paragraphs (read its metadata first)."""
     hints = PageHints()
-    for count, figure in enumerate(list(root.iter("figure"))):
+    for count, figure in enumerate(list(root.iter("figure")) if figures else ()):
         if count >= MAX_HINTS:
             break
         caption = next(figure.iter("figcaption"), None)
