@@ -110,3 +110,15 @@ def table_grid(table: Table) -> TableGrid | None:
     return TableGrid(columns=columns, rows=tuple(
         GridRow(part=part, cells=tuple(cells), padding=max(0, columns - occupied[number]))
         for part, cells, number in placed))
+
+
+def rows_as_given(table: Table) -> tuple[GridRow, ...]:
+    """A table's rows as they stand, for one too large for a grid: no padding, no clipping, column
+    positions unknown (0); head cells are still column headers."""
+    parts: tuple[tuple[Part, tuple[TableRow, ...]], ...] = (
+        ("head", table.head), ("body", table.body), ("foot", table.foot))
+    return tuple(
+        GridRow(part=part, padding=0, cells=tuple(
+            PlacedCell(cell=cell, row=0, column=0, colspan=cell.colspan, rowspan=cell.rowspan,
+                       header="col" if part == "head" else None, align=cell.align) for cell in row.cells))
+        for part, rows in parts for row in rows)

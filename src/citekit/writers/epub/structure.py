@@ -105,22 +105,16 @@ def render_table(parent: etree._Element, table: Table, ctx: Context, where: str)
         ctx.diagnostics.append(Diagnostic(field=where, message=(
             f"table too large to lay out on a grid (over {_tables.MAX_GRID_SLOTS} slots): "
             "rows written as they stand, short rows not padded")))
-        rows = [(part, [_tables.PlacedCell(cell=c, row=0, column=0, colspan=c.colspan, rowspan=c.rowspan,
-                                           header="col" if part == "head" else None, align=c.align)
-                        for c in row.cells], 0)
-                for part, part_rows in (("head", table.head), ("body", table.body), ("foot", table.foot))
-                for row in part_rows]
-    else:
-        rows = [(row.part, list(row.cells), row.padding) for row in grid.rows]
+    rows = grid.rows if grid is not None else _tables.rows_as_given(table)
     groups: dict[str, etree._Element] = {}
     for part in ("head", "body", "foot"):  # HTML: thead, tbody, then tfoot
-        if any(row_part == part for row_part, _, _ in rows):
+        if any(row.part == part for row in rows):
             groups[part] = content.sub(element, f"t{part}")
-    for number, (part, cells, padding) in enumerate(rows):
-        tr = content.sub(groups[part], "tr")
-        for placed in cells:
+    for number, row in enumerate(rows):
+        tr = content.sub(groups[row.part], "tr")
+        for placed in row.cells:
             _cell(tr, placed, ctx, f"{where}.rows[{number}]")
-        for _ in range(padding):
+        for _ in range(row.padding):
             content.sub(tr, "td")
 
 

@@ -111,7 +111,7 @@ def render_table(parent: Element, table: Table, ctx: Context, where: str) -> Non
         ctx.note(where, f"table too large to lay out on a grid (over {_tables.MAX_GRID_SLOTS} slots): rows "
                         "written as they stand, short rows not padded")
     element = sub(wrap, "table")
-    rows = grid.rows if grid is not None else _unlaid_rows(table)
+    rows = grid.rows if grid is not None else _tables.rows_as_given(table)
     groups: dict[str, Element] = {}
     for part in ("head", "foot", "body"):  # JATS's XHTML table model: thead, tfoot, then tbody
         if any(row.part == part for row in rows) and table.body:
@@ -130,18 +130,6 @@ def render_table(parent: Element, table: Table, ctx: Context, where: str) -> Non
 
 NO_HEADERS = ("table without header cells: the input marks none, and none is guessed (JATS4R and "
               "accessibility checkers ask for them)")
-
-
-def _unlaid_rows(table: Table) -> tuple[_tables.GridRow, ...]:
-    """A table's rows as they stand, for one too large for a grid: no padding, no clipping."""
-    rows = []
-    for part, part_rows in (("head", table.head), ("body", table.body), ("foot", table.foot)):
-        for row in part_rows:
-            rows.append(_tables.GridRow(part=part, padding=0, cells=tuple(  # type: ignore[arg-type]
-                _tables.PlacedCell(cell=cell, row=0, column=0, colspan=cell.colspan, rowspan=cell.rowspan,
-                                   header="col" if part == "head" else None, align=cell.align)
-                for cell in row.cells)))
-    return tuple(rows)
 
 
 def _cell(tr: Element, placed: _tables.PlacedCell, ctx: Context, where: str) -> None:
