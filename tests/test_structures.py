@@ -148,6 +148,33 @@ def test_a_saved_page_keeps_figures_tables_code_notes_and_marks() -> None:
     assert len(table.head) == 1  # type: ignore[attr-defined]
 
 
+ODD_FIGURES = b"""<!doctype html><html lang="en"><head><title>Figures | Site</title></head><body><article>
+<h1>Figures</h1>
+<p>An opening paragraph with enough words for the extractor to keep it as the main content of the page, surely.</p>
+<ul><li>An item with a figure <figure><img src="a.png" alt="A"><figcaption>In a list item.</figcaption>
+</figure> after it.</li></ul>
+<table><tr><td><figure><img src="b.png"><figcaption>Inside a cell.</figcaption></figure></td><td>x</td></tr></table>
+<p>Text <figure><img src="c.png" alt="no caption"></figure> around a figure inside a paragraph, with more
+words to keep.</p>
+<figure><img src="javascript:alert(1)" alt="bad"><figcaption>Unsafe address.</figcaption></figure>
+<p>A closing paragraph with plenty of words so that the extractor keeps it as part of this article.</p>
+</article></body></html>"""
+
+
+def test_figures_in_odd_places_lose_no_text_and_leak_no_marker() -> None:
+    from citekit.readers.html import HtmlOptions, read_page
+    from citekit.serialise import dumps
+
+    plain = read_page(ODD_FIGURES, "f.html")
+    figures = read_page(ODD_FIGURES, "f.html", HtmlOptions(figures=True))
+    assert "citekitfigure" not in dumps(figures)
+    # The paragraph a figure interrupts keeps its words; an unsafe image leaves its caption as text.
+    leaves = printed_leaves(figures.body)
+    assert "Text around a figure inside a paragraph, with more words to keep." in leaves
+    assert "Unsafe address." in leaves and "Inside a cell." in leaves
+    assert set(printed_leaves(plain.body)) - {""} <= set(leaves)
+
+
 def test_a_figure_credit_is_not_the_articles_copyright_and_notes_never_vanish() -> None:
     credit = Figure(image=Image(src="https://example.org/p.jpg"),
                     caption=(Para(content=(Str(text="Copyright 2016 Reuters. All rights reserved."),)),))

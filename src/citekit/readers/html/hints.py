@@ -94,7 +94,9 @@ def page_hints(root: Any, *, figures: bool = False) -> PageHints:
             break
         caption = next(figure.iter("figcaption"), None)
         image = next(figure.iter("img"), None)
-        if image is None or not image.get("src") or figure.getparent() is None:
+        if image is None or not image.get("src") or figure.getparent() is None or (figure.tail or "").strip():
+            # A figure followed by loose text is left alone: a paragraph in its place makes
+            # trafilatura drop the loose text that it otherwise joins to the text before.
             continue
         alt = image.get("alt")
         marker = f"{FIGURE_MARKER}{count}"
