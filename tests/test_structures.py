@@ -278,3 +278,14 @@ def test_notes_inside_notes_are_numbered_after_the_others_in_every_writer() -> N
     jats, _ = write_bytes(document, get_writer("jats"))
     assert jats.index(b"outer note") < jats.index(b"second note") < jats.index(b"inner note")
     assert b'<fn id="fn-3">' in jats
+
+
+@pytest.mark.parametrize("writer", ["csl-json", "bibtex", "biblatex", "ris"])
+def test_bibliographic_formats_ignore_the_structures(writer: str) -> None:
+    from dataclasses import replace
+
+    from conftest import full_document, structure_blocks
+
+    full = full_document()
+    plain = replace(full, body=tuple(b for b in full.body if b not in structure_blocks()))
+    assert write_bytes(full, get_writer(writer)) == write_bytes(plain, get_writer(writer))
