@@ -328,9 +328,10 @@ class Image:
     """An optional title (tooltip), printed nowhere."""
     media_type: str | None = None
     """``image/png``, ``image/jpeg`` or ``image/gif`` when ``data`` is carried, else None."""
-    data: bytes | None = None
+    data: bytes | None = field(default=None, repr=False)
     """The image file, only when the input itself carries it (a DOCX's media, a ``data:`` URI);
-    at most :data:`MAX_IMAGE_BYTES`, and its signature matches ``media_type``."""
+    at most :data:`MAX_IMAGE_BYTES`, and its signature matches ``media_type``. Left out of the
+    ``repr`` (writers fingerprint a document by its ``repr``; megabytes of bytes would only slow them)."""
 
     def __post_init__(self) -> None:
         if self.src is not None and safe_url(self.src) is None:
