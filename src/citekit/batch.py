@@ -253,6 +253,8 @@ class Job:
     accessed: str | None = None
     formats: tuple[FormatJob, ...] = ()
     want_document: bool = False
+    max_input_bytes: int | None = None
+    """The input-size limit (None: the reading layer's default, 0: none)."""
     """Return the document too (for ``--combine``)."""
 
 
@@ -266,12 +268,12 @@ class JobResult:
 
 
 def prepare_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (),
-                     accessed: str | None = None) -> Document:
+                     accessed: str | None = None, max_input_bytes: int | None = None) -> Document:
     """Read input bytes (article text or document JSON) and apply the values supplied for it."""
     from citekit.overrides import apply_overrides, set_accessed
     from citekit.readers import read_bytes
 
-    document = read_bytes(data, name=name)
+    document = read_bytes(data, name=name, max_bytes=max_input_bytes)
     if accessed:
         document = set_accessed(document, accessed)
     if overrides:
@@ -313,7 +315,7 @@ def run_job(job: Job) -> JobResult:
             timings=timings))
 
     try:
-        document = prepare_document(job.data, job.name, job.overrides, job.accessed)
+        document = prepare_document(job.data, job.name, job.overrides, job.accessed, job.max_input_bytes)
     except CitekitError as error:
         if error.path == job.name:
             error.path = job.source  # the reader names the file only; the user named a path or a row
@@ -921,6 +923,7 @@ class _Run:
     on_input: ProgressCallback | None
     names: OutputNames
     previous: dict[str, bytes]
+    max_input_bytes: int | None = None
     entries: dict[int, bytes] = field(default_factory=dict)
     """Per input index, its report entry as compressed JSON (10,000 entries must not fill memory)."""
     statuses: dict[int, Status] = field(default_factory=dict)
@@ -957,7 +960,8 @@ class _Run:
                                                    timings={}), journal=False)
             return None
         return Job(index=index, source=item.source, name=item.name, data=item.data, overrides=overrides,
-                   accessed=self.accessed, formats=formats, want_document=bool(self.combine))
+                   accessed=self.accessed, formats=formats, want_document=bool(self.combine),
+                   max_input_bytes=self.max_input_bytes)
 
     def _sidecar_values(self, item: InputItem) -> tuple[tuple[str, str], ...]:
         for key in item.keys:
@@ -1076,13 +1080,17 @@ def convert(
     metadata: str | Path | None = None,
     dataset: DatasetOptions | None = None,
     on_input: ProgressCallback | None = None,
+    max_input_bytes: int | None = None,
 ) -> BatchReport:
     """Convert ``inputs`` (files, directories, datasets) to the formats ``to`` under ``out_dir``.
 
     ``executor`` is any :class:`concurrent.futures.Executor` (left running afterwards); without one,
     ``jobs`` processes run the batch (default: all cores; ``jobs=1`` runs in this process). Bad
     inputs are reported, never raised; option errors raise :class:`~citekit.errors.OptionError`.
+    ``max_input_bytes``: the input-size limit (None: the default, 64 MiB; 0: none).
     """
+    from citekit.readers.limits import lone_surrogate
+
     started = time.perf_counter()
     sources = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     names = [n.strip() for n in to.split(",")] if isinstance(to, str) else [n.strip() for n in to]
@@ -1092,6 +1100,9 @@ def convert(
     writers = tuple(get_writer(name) for name in names)
     resolved = {w.name: resolve_options(w, (options or {}).get(w.name)) for w in writers}
     pairs = tuple((field_path(k), v) for k, v in (overrides or {}).items())
+    for path, value in pairs:
+        if lone_surrogate(value) is not None:
+            raise OptionError(f"the value for {path} holds a lone surrogate: not Unicode text")
     if accessed:
         from citekit.overrides import iso_date
 
@@ -1106,7 +1117,7 @@ def convert(
     run = _Run(out_dir=out, writers=writers, options=resolved, overrides=pairs, accessed=accessed,
                sidecar=sidecar, force=force, combine=combine_writers, on_input=on_input,
                names=OutputNames([w.suffix for w in writers]), previous=load_previous(out),
-               spool=_DocumentSpool() if combine_writers else None)
+               spool=_DocumentSpool() if combine_writers else None, max_input_bytes=max_input_bytes)
     workers = _Workers(executor, jobs)
     dataset = dataset or DatasetOptions()
     try:
@@ -1163,7 +1174,8 @@ def _combine(run: _Run, sources: Sequence[str | Path], recursive: bool, dataset:
                 if index in wanted and item.error is None:
                     overrides = (*run.overrides, *item.overrides, *run._sidecar_values(item))
                     yield Job(index=index, source=item.source, name=item.name, data=item.data,
-                              overrides=overrides, accessed=run.accessed, want_document=True)
+                              overrides=overrides, accessed=run.accessed, want_document=True,
+                              max_input_bytes=run.max_input_bytes)
 
         def keep(result: JobResult) -> None:
             if result.document is not None and run.spool is not None:

@@ -28,11 +28,15 @@ def _echo_error(message: str) -> None:
 
 
 def _parse_pairs(pairs: Iterable[str], what: str) -> dict[str, str]:
+    from citekit.readers.limits import lone_surrogate
+
     out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             _fail_usage(f"{what} expects KEY=VALUE, got {pair!r}")
+        if lone_surrogate(pair) is not None:  # bytes the locale could not decode (surrogateescape)
+            _fail_usage(f"{what} {key.strip()}: not valid text in this locale's encoding")
         out[key.strip()] = value
     return out
 
@@ -46,13 +50,33 @@ def _output_stem(name: str) -> str:
     return Path(base).stem or base or "document"
 
 
-def _read_input(name: str) -> Any:
+def _read_input(name: str, max_bytes: int | None) -> Any:
     """One input as a Document; ``-`` is standard input."""
     from citekit.readers import read_bytes, read_path
+    from citekit.readers.limits import limit_or_default
 
     if name == "-":
-        return read_bytes(sys.stdin.buffer.read(), name="<stdin>")
-    return read_path(Path(name))
+        limit = limit_or_default(max_bytes)
+        data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+        return read_bytes(data, name="<stdin>", max_bytes=max_bytes)
+    return read_path(Path(name), max_bytes=max_bytes)
+
+
+def _input_size(_context: Any, _param: Any, value: str | None) -> int | None:
+    """``--max-input-size``: ``64M``, ``1G``, ``0`` (no limit) → bytes."""
+    if value is None:
+        return None
+    from citekit.readers.limits import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+_max_input_size = click.option(
+    "--max-input-size", "max_input_bytes", metavar="SIZE", callback=_input_size,
+    help="Refuse inputs larger than SIZE (64M, 1G; 0: no limit). Default: 64M.")
 
 
 def _prepare(document: Any, overrides: dict[str, str], accessed: str | None) -> Any:
@@ -93,13 +117,14 @@ def main() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
               help="Override a field, e.g. metadata.title=…")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
-def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None:
+@_max_input_size
+def normalise(file: str, overrides: Sequence[str], accessed: str | None, max_input_bytes: int | None) -> None:
     """Print the document JSON of FILE (article text or document JSON; - for stdin)."""
     from citekit.errors import CitekitError
     from citekit.serialise import dumps
 
     try:
-        document = _prepare(_read_input(file), _parse_pairs(overrides, "--set"), accessed)
+        document = _prepare(_read_input(file, max_input_bytes), _parse_pairs(overrides, "--set"), accessed)
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)
@@ -134,10 +159,12 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None
               help="A writer option (repeatable).")
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE", help="Override a document field.")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
+@_max_input_size
 def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive: bool, jobs: int | None,
             quiet: bool, force: bool, combine: bool, metadata_table: Path | None, text_column: str,
             id_column: str | None, column_map: Sequence[str], writer_options: Sequence[str],
-            overrides: Sequence[str], accessed: str | None, **flags: str | None) -> None:
+            overrides: Sequence[str], accessed: str | None, max_input_bytes: int | None,
+            **flags: str | None) -> None:
     """Convert INPUTS to one or more formats: article text, document JSON, directories, CSV/JSONL datasets.
 
     With -o OUT the batch runs in parallel, skips inputs whose outputs are up to date (--force redoes
@@ -180,10 +207,11 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
             _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
         if combine or metadata_table or recursive:
             _fail_usage("--combine, --metadata and -r need an output directory (-o DIR)")
-        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed))
+        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed,
+                                    max_input_bytes))
     sys.exit(_convert_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
                             jobs=jobs, quiet=quiet, force=force, combine=combine,
-                            metadata_table=metadata_table, dataset=dataset))
+                            metadata_table=metadata_table, dataset=dataset, max_input_bytes=max_input_bytes))
 
 
 def _is_dataset(name: str) -> bool:
@@ -232,7 +260,7 @@ def _read_option_file(option: str, path: str) -> str:
 
 
 def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str, str],
-                       accessed: str | None) -> int:
+                       accessed: str | None, max_input_bytes: int | None) -> int:
     """One input, one format, to standard output (the same work function as a batch)."""
     from citekit.batch import FormatJob, Job, iter_inputs, run_job
 
@@ -241,7 +269,8 @@ def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str
         _echo_error(item.error)
         return EXIT_FAILED
     job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=tuple(set_pairs.items()),
-              accessed=accessed, formats=(FormatJob(writer=writer.name, options=options, path="-", key=""),))
+              accessed=accessed, formats=(FormatJob(writer=writer.name, options=options, path="-", key=""),),
+              max_input_bytes=max_input_bytes)
     result = run_job(job)
     for error in result.entry.errors:
         _echo_error(error)
@@ -261,7 +290,8 @@ def _echo_writer_diagnostics(entry: Any, echo: Any) -> None:
 
 def _convert_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, options: dict[str, Any],
                    set_pairs: dict[str, str], accessed: str | None, *, recursive: bool, jobs: int | None,
-                   quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any) -> int:
+                   quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any,
+                   max_input_bytes: int | None) -> int:
     """Run a batch with a progress bar (terminal) or log lines, then print the summary; the exit code."""
     from citekit import batch
     from citekit.errors import CitekitError
@@ -285,7 +315,7 @@ def _convert_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, o
     def run(on_input: Any) -> Any:
         return batch.convert(inputs, names, out_dir, jobs, recursive=recursive, force=force, combine=combine,
                              options=options, overrides=set_pairs, accessed=accessed, metadata=metadata_table,
-                             dataset=dataset, on_input=on_input)
+                             dataset=dataset, on_input=on_input, max_input_bytes=max_input_bytes)
 
     try:
         report = _with_progress_bar(run, total) if interactive else run(log_line)
@@ -402,8 +432,9 @@ def _cite_input_files(name: str, recursive: bool) -> list[Path]:
               help="Print each input's in-text citation instead (a note style's first, full note).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output.")
+@_max_input_size
 def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str | None, markup: str,
-                 in_text: bool, output: Path | None) -> None:
+                 in_text: bool, output: Path | None, max_input_bytes: int | None) -> None:
     """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin."""
     from citekit.citations import (
         Markup,
@@ -435,7 +466,7 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
             failed += 1
         for file in files:
             try:
-                documents.append(_read_input(str(file)))
+                documents.append(_read_input(str(file), max_input_bytes))
             except CitekitError as error:
                 _echo_error(str(error.with_path(file)))
                 failed += 1

@@ -43,6 +43,8 @@ from citekit.model import (
     plain_block,
     plain_blocks,
 )
+from citekit.nesting import MAX_JSON_DEPTH, MAX_NESTING, deep_json_position
+from citekit.readers.limits import lone_surrogate
 
 JSON: TypeAlias = dict[str, Any]
 
@@ -166,6 +168,8 @@ class _Reader:
         self.source = source
 
     def fail(self, where: str, message: str) -> InputError:
+        if len(where) > 100:  # a path through deep nesting: its two ends say where
+            where = f"{where[:45]}…{where[-45:]}"
         return InputError(f"{where}: {message}", path=self.source)
 
     def obj(self, value: Any, where: str) -> JSON:
@@ -185,6 +189,10 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(where, "expected a string")
+        surrogate = lone_surrogate(value)
+        if surrogate is not None:
+            raise self.fail(where, f"lone surrogate {surrogate} (half of a UTF-16 pair, written as a \\u escape): "
+                                   "not Unicode text")
         return value
 
     def req_text(self, value: Any, where: str) -> str:
@@ -199,27 +207,33 @@ class _Reader:
             raise self.fail(where, "expected an integer")
         return value
 
-    def inlines(self, value: Any, where: str) -> tuple[Inline, ...]:
+    def inlines(self, value: Any, where: str, depth: int = 0) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for i, item in enumerate(self.seq(value, where)):
-            out.extend(self.inline(item, f"{where}[{i}]"))
+            out.extend(self.inline(item, f"{where}[{i}]", depth))
         return tuple(out)
 
-    def inline(self, value: Any, where: str) -> tuple[Inline, ...]:
+    def nested(self, value: Any, where: str, depth: int) -> tuple[Inline, ...]:
+        """The content of an inline at ``depth``; refused past the model's nesting limit."""
+        if depth >= MAX_NESTING and value:
+            raise self.fail(where, f"emphasis and links nested deeper than {MAX_NESTING} levels")
+        return self.inlines(value, where, depth + 1)
+
+    def inline(self, value: Any, where: str, depth: int = 0) -> tuple[Inline, ...]:
         node = self.obj(value, where)
         kind = node.get("type")
         if kind == "str":
             return (Str(text=self.req_text(node.get("text"), where + ".text")),)
         if kind == "emph":
-            return (Emph(content=self.inlines(node.get("content"), where + ".content")),)
+            return (Emph(content=self.nested(node.get("content"), where + ".content", depth)),)
         if kind == "strong":
-            return (Strong(content=self.inlines(node.get("content"), where + ".content")),)
+            return (Strong(content=self.nested(node.get("content"), where + ".content", depth)),)
         if kind == "code":
             return (Code(text=self.req_text(node.get("text"), where + ".text")),)
         if kind == "linebreak":
             return (LineBreak(),)
         if kind == "link":
-            content = self.inlines(node.get("content"), where + ".content")
+            content = self.nested(node.get("content"), where + ".content", depth)
             url = self.req_text(node.get("url"), where + ".url")
             linked = link_or_text(content, url)
             title = self.text(node.get("title"), where + ".title") or ""
@@ -228,10 +242,12 @@ class _Reader:
             return linked if linked else (Str(text=url),)
         raise self.fail(where, f"unknown inline type {kind!r}")
 
-    def blocks(self, value: Any, where: str) -> tuple[Block, ...]:
-        return tuple(self.block(item, f"{where}[{i}]") for i, item in enumerate(self.seq(value, where)))
+    def blocks(self, value: Any, where: str, depth: int = 0) -> tuple[Block, ...]:
+        if depth > MAX_NESTING and value:
+            raise self.fail(where, f"quotes and lists nested deeper than {MAX_NESTING} levels")
+        return tuple(self.block(item, f"{where}[{i}]", depth) for i, item in enumerate(self.seq(value, where)))
 
-    def block(self, value: Any, where: str) -> Block:
+    def block(self, value: Any, where: str, depth: int = 0) -> Block:
         node = self.obj(value, where)
         kind = node.get("type")
         if kind == "paragraph":
@@ -242,9 +258,9 @@ class _Reader:
                 raise self.fail(where + ".level", "must be 1 to 6")
             return Heading(level=level, content=self.inlines(node.get("inlines"), where + ".inlines"))
         if kind == "quote":
-            return Quote(blocks=self.blocks(node.get("blocks"), where + ".blocks"))
+            return Quote(blocks=self.blocks(node.get("blocks"), where + ".blocks", depth + 1))
         if kind == "list":
-            items = tuple(self.blocks(item, f"{where}.items[{i}]")
+            items = tuple(self.blocks(item, f"{where}.items[{i}]", depth + 1)
                           for i, item in enumerate(self.seq(node.get("items"), where + ".items")))
             start = self.integer(node.get("start"), where + ".start")
             return ListBlock(ordered=bool(node.get("ordered")), items=items, start=1 if start is None else start)
@@ -252,10 +268,16 @@ class _Reader:
             return Rule()
         raise self.fail(where, f"unknown block type {kind!r}")
 
+    def keyword_group(self, label: str, terms: Any) -> KeywordGroup:
+        where = f"$.metadata.keyword_groups.{label}"
+        return KeywordGroup(label=self.req_text(label, "$.metadata.keyword_groups"),
+                            terms=tuple(self.req_text(t, where + "[]") for t in self.seq(terms, where)))
+
     def document(self, data: Any) -> Document:
         data = self.obj(data, "$")
         if data.get("schema") != SCHEMA:
-            raise self.fail("$.schema", f"expected {SCHEMA!r}, got {data.get('schema')!r}")
+            raise self.fail("$.schema", f"{data.get('schema')!r} is not a schema this citekit reads "
+                                        f"(it reads {SCHEMA!r})")
         meta = self.obj(data.get("metadata") or {}, "$.metadata")
         groups = self.obj(meta.get("keyword_groups") or {}, "$.metadata.keyword_groups")
         authors = []
@@ -282,10 +304,7 @@ class _Reader:
             language=self.text(meta.get("language"), "$.metadata.language"),
             keywords=tuple(self.req_text(k, "$.metadata.keywords[]")
                            for k in self.seq(meta.get("keywords"), "$.metadata.keywords")),
-            keyword_groups=tuple(
-                KeywordGroup(label=label, terms=tuple(self.req_text(t, f"$.metadata.keyword_groups.{label}[]")
-                                                      for t in self.seq(terms, f"$.metadata.keyword_groups.{label}")))
-                for label, terms in groups.items()),
+            keyword_groups=tuple(self.keyword_group(label, terms) for label, terms in groups.items()),
             article_type=self.text(meta.get("article_type"), "$.metadata.article_type"),
             journal_id=self.text(meta.get("journal_id"), "$.metadata.journal_id"),
             issn=self.text(meta.get("issn"), "$.metadata.issn"),
@@ -367,11 +386,17 @@ def from_dict(data: Any, *, source: str | None = None) -> Document:
 
 
 def loads(text: str, *, source: str | None = None) -> Document:
-    """Parse document JSON text."""
+    """Parse document JSON text; errors give the JSON error's line and column."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"not valid JSON: {error.msg}", path=source, line=error.lineno) from error
+        raise InputError(f"not valid JSON: {error.msg} (column {error.colno})", path=source,
+                         line=error.lineno) from error
+    except RecursionError:
+        line, column = deep_json_position(text, MAX_JSON_DEPTH)
+        raise InputError(f"JSON nested too deeply to read (column {column}; a citekit document nests "
+                         f"under {MAX_JSON_DEPTH} levels)", path=source, line=line) from None
+    del text  # the parsed data and the model are big enough; let the text go
     return from_dict(data, source=source)
 
 

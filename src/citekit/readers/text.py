@@ -46,6 +46,15 @@ def decode_text(data: bytes, *, name: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def decode_json(data: bytes, *, name: str | None = None) -> str:
+    """Document JSON's text: UTF-8 (RFC 8259), a BOM allowed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(f"document JSON is not valid UTF-8 (byte {error.start})", path=name, line=line) from error
+
+
 def _strict(data: bytes, encoding: str, name: str | None) -> str:
     try:
         return data.decode(encoding)
