@@ -121,14 +121,14 @@ def main() -> None:
 def normalise(file: str, overrides: Sequence[str], accessed: str | None, max_input_bytes: int | None) -> None:
     """Print the document JSON of FILE (article text or document JSON; - for stdin)."""
     from citekit.errors import CitekitError
-    from citekit.serialise import dumps
+    from citekit.serialise import dump
 
     try:
         document = _prepare(_read_input(file, max_input_bytes), _parse_pairs(overrides, "--set"), accessed)
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)
-    sys.stdout.write(dumps(document))
+    dump(document, sys.stdout)
 
 
 @main.command(cls=_WriterFlags)

@@ -8,8 +8,10 @@ The JSON Schema ships as ``citekit/schema/citekit-document-1.schema.json``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
-from typing import Any, TypeAlias, assert_never
+from typing import IO, Any, TypeAlias, assert_never
 
 from citekit.errors import InputError
 from citekit.model import (
@@ -137,8 +139,7 @@ def to_dict(document: Document) -> JSON:
             "source_url": rights.source_url,
             "notices": [{"kind": n.kind, "text": n.text} for n in rights.notices],
         }),
-        "removed": [{"start_line": r.start_line, "end_line": r.end_line, "text": r.text,
-                     "reason": r.reason} for r in document.removed],
+        "removed": [removed_to_dict(r) for r in document.removed],
         "provenance": _drop_empty({
             "input_sha256": prov.input_sha256,
             "citekit_version": prov.citekit_version,
@@ -152,9 +153,38 @@ def to_dict(document: Document) -> JSON:
     }
 
 
+def removed_to_dict(removed: Removed) -> JSON:
+    return {"start_line": removed.start_line, "end_line": removed.end_line, "text": removed.text,
+            "reason": removed.reason}
+
+
 def dumps(document: Document) -> str:
     """Pretty, stable JSON text (UTF-8 characters kept, trailing newline)."""
     return json.dumps(to_dict(document), ensure_ascii=False, indent=2) + "\n"
+
+
+def dump(document: Document, stream: IO[str]) -> None:
+    """Write :func:`dumps`'s text to ``stream`` piece by piece.
+
+    The removed entries (a million on a hostile page) are written one at a time instead of being
+    held as JSON data and as one string all at once. The text is the same: indented JSON is
+    compositional, so a value at depth one is its own ``indent=2`` text shifted by two spaces.
+    """
+
+    def text(value: Any, shift: str) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + shift)
+
+    stream.write("{")
+    for number, (key, value) in enumerate(to_dict(replace(document, removed=())).items()):
+        stream.write(("," if number else "") + "\n  " + json.dumps(key) + ": ")
+        if key != "removed" or not document.removed:
+            stream.write(text(value, "  "))
+            continue
+        stream.write("[")
+        for index, entry in enumerate(document.removed):
+            stream.write(("," if index else "") + "\n    " + text(removed_to_dict(entry), "    "))
+        stream.write("\n  ]")
+    stream.write("\n}\n")
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,6 +229,23 @@ class _Reader:
         result = self.text(value, where, optional=False)
         assert result is not None
         return result
+
+    def consumed(self, value: Any, where: str) -> Iterator[tuple[int, Any]]:
+        """The items of a JSON array, each let go once read: a million entries are not held twice."""
+        items = self.seq(value, where)
+        for index in range(len(items)):
+            item, items[index] = items[index], None
+            yield index, item
+
+    def plain_removed(self, raw: Any) -> Removed | None:
+        """A removed entry of the usual shape, read without building error paths; None otherwise."""
+        if type(raw) is not dict:
+            return None
+        start, end, text, reason = raw.get("start_line"), raw.get("end_line"), raw.get("text"), raw.get("reason")
+        if (type(start) is int and type(end) is int and type(text) is str and type(reason) is str
+                and lone_surrogate(text) is None and lone_surrogate(reason) is None):
+            return Removed(start_line=start, end_line=end, text=text, reason=reason)
+        return None
 
     def integer(self, value: Any, where: str) -> int | None:
         if value is None:
@@ -336,7 +383,10 @@ class _Reader:
                 raise self.fail(f"$.back[{i}].kind", "must be bio, note or links")
             back.append(BackItem(kind=kind, blocks=self.blocks(item.get("blocks"), f"$.back[{i}].blocks")))
         removed = []
-        for i, raw in enumerate(self.seq(data.get("removed"), "$.removed")):
+        for i, raw in self.consumed(data.get("removed"), "$.removed"):
+            if isinstance(entry := self.plain_removed(raw), Removed):
+                removed.append(entry)
+                continue
             r = self.obj(raw, f"$.removed[{i}]")
             removed.append(Removed(
                 start_line=self.integer(r.get("start_line"), f"$.removed[{i}].start_line") or 0,

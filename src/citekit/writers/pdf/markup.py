@@ -164,6 +164,8 @@ def split_markup(markup: str, limit: int = CHUNK_CHARACTERS) -> list[str]:
             current.append(token)
             continue
         if token.startswith("&"):
+            if size >= hard:
+                cut()
             current.append(token)
             size += 1
             continue
