@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from citekit import __version__
+from citekit._version import __version__
 from citekit.model import (
     CONTROL_CHARACTERS,
     Author,

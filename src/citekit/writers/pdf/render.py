@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
-from citekit import __version__
+from citekit._version import __version__
 from citekit.errors import WriterError
 from citekit.model import Document
 from citekit.writers import Diagnostic
