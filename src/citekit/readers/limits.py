@@ -22,8 +22,8 @@ from citekit.errors import InputError
 
 DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The default input-size limit, 64 MiB: the longest article of the corpus is under 50 KB, so a
-larger input is almost surely not one article, and normalising 64 MiB takes about a minute and
-well under 2 GB of memory."""
+larger input is almost surely not one article; 50 MB of prose normalises in a few seconds and
+under 1 GB (``benchmarks/bench_scaling.py``)."""
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", re.IGNORECASE)

@@ -47,6 +47,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _BULLETS = ("•", "–", "◦")
+_OUTLINE_CHARACTERS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +177,18 @@ class FlowBuilder:
         return flowables
 
     def outline_entry(self, title: str, level: int) -> OutlineEntry:
-        """A bookmark one level at most below the previous one (PDF outlines cannot skip levels)."""
+        """A bookmark one level at most below the previous one (PDF outlines cannot skip levels).
+
+        A bookmark names its heading in a reader's side panel: past :data:`_OUTLINE_CHARACTERS`
+        the title is cut at a word and ends in "…" (the heading itself is printed whole).
+        """
         level = max(0, min(level, self._last_level + 1))
         self._last_level = level
         self._keys += 1
-        return OutlineEntry(title=" ".join(clean_text(title).split()) or "…", level=level,
-                            key=f"citekit-{self._keys}")
+        shown = " ".join(clean_text(title[: _OUTLINE_CHARACTERS * 2]).split())
+        if len(shown) > _OUTLINE_CHARACTERS:
+            shown = shown[:_OUTLINE_CHARACTERS].rsplit(" ", 1)[0] + " …"
+        return OutlineEntry(title=shown or "…", level=level, key=f"citekit-{self._keys}")
 
     def indented(self, left: float, right: float, step_left: float, step_right: float) -> tuple[float, float]:
         """Indents one nesting level deeper, stopping once 40% of the measure is taken up.
