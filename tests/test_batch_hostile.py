@@ -233,17 +233,18 @@ def test_a_batch_that_finds_no_input_fails_naming_what_it_looked_for_as_cite_doe
     folder.mkdir()
     if content != "empty":
         (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
-        (folder / "notes.docx").write_bytes(b"PK")
+        (folder / "photo.png").write_bytes(b"\x89PNG")
         (folder / "sub").mkdir()
         (folder / "sub" / "a.txt").write_text(TEXT, encoding="utf-8")
     convert = cli("convert", folder, "--to", "citekit-json", "-o", tmp_path / "out")
     cite = cli("cite", folder)
     for result in (convert, cite):
         assert result.returncode == EXIT_FAILED
-        assert f"{folder.as_posix()}: no article files (*.citekit.json, *.txt, *.text, *.md) in this directory" \
-            in result.stderr
+        assert f"{folder.as_posix()}: no article files (*.citekit.json, *.txt, *.text, *.md, *.docx, *.epub, " \
+            "*.htm, *.htm.gz, *.html, *.html.gz, *.jats, *.jats.xml, *.latex, *.markdown, *.mdown, *.mkd, " \
+            "*.odt, *.org, *.rest, *.rst, *.tex, *.xhtml) in this directory" in result.stderr
     if content != "empty":
-        assert "other files ignored: 1 .docx, 1 .pdf; it has sub-directories: -r walks them" in convert.stderr
+        assert "other files ignored: 1 .pdf, 1 .png; it has sub-directories: -r walks them" in convert.stderr
     assert "converted 0, failed 1" in convert.stderr
 
 

@@ -79,6 +79,7 @@ def convert(
     dataset: DatasetOptions | None = None,
     on_input: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
+    reader: str | None = None,
     max_input_bytes: int | None = None,
 ) -> BatchReport:
     """Convert files, directories and datasets to every format in ``to``, under ``out_dir``.
@@ -87,13 +88,14 @@ def convert(
     written to ``out_dir/citekit-report.json``; inputs that fail are in it, not raised, and so is
     why a batch stopped early (``report.stopped``: a full disk). ``on_warning`` receives what the
     batch skipped or ignored (a FIFO in a walked tree, a previous report it could not trust).
+    ``reader`` reads every input with that reader (as ``--from``; see :mod:`citekit.readers`).
     """
     from citekit import batch
 
     return batch.convert(inputs, to, out_dir, jobs, executor, recursive=recursive, force=force,
                          combine=combine, options=options, overrides=overrides, accessed=accessed,
                          metadata=metadata, dataset=dataset, on_input=on_input, on_warning=on_warning,
-                         max_input_bytes=max_input_bytes)
+                         reader=reader, max_input_bytes=max_input_bytes)
 
 
 def cite(

@@ -67,16 +67,16 @@ def _checked_date(accessed: str | None) -> str | None:
     return accessed
 
 
-def _read_input(name: str, max_bytes: int | None) -> Any:
-    """One input as a Document; ``-`` is standard input."""
+def _read_input(name: str, reader: str | None = None, max_bytes: int | None = None) -> Any:
+    """One input as a Document; ``-`` is standard input; ``reader`` as ``--from`` names it."""
     from citekit.readers import read_bytes, read_path
     from citekit.readers.limits import limit_or_default
 
     if name == "-":
         limit = limit_or_default(max_bytes)
         data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
-        return read_bytes(data, name="<stdin>", max_bytes=max_bytes)
-    return read_path(Path(name), max_bytes=max_bytes)
+        return read_bytes(data, name="<stdin>", reader=reader, max_bytes=max_bytes)
+    return read_path(Path(name), reader=reader, max_bytes=max_bytes)
 
 
 def _input_size(_context: Any, _param: Any, value: str | None) -> int | None:
@@ -94,6 +94,21 @@ def _input_size(_context: Any, _param: Any, value: str | None) -> int | None:
 _max_input_size = click.option(
     "--max-input-size", "max_input_bytes", metavar="SIZE", callback=_input_size,
     help="Refuse inputs larger than SIZE (64M, 1G; 0: no limit). Default: 64M.")
+
+
+def _check_reader(reader: str | None) -> None:
+    """An unknown ``--from`` reader is a usage error."""
+    from citekit.errors import CitekitError
+    from citekit.readers import get_reader
+
+    if reader is not None:
+        try:
+            get_reader(reader)
+        except CitekitError as error:
+            _fail_usage(f"--from: {error}")
+
+
+_FROM_HELP = "Read inputs with this reader (see `citekit formats`); default: sniffed, else by suffix."
 
 
 def _prepare(document: Any, overrides: dict[str, str], accessed: str | None) -> Any:
@@ -157,16 +172,19 @@ def main() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
               help="Override a field, e.g. metadata.title=…")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
+@click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
 @_max_input_size
-def normalise(file: str, overrides: Sequence[str], accessed: str | None, max_input_bytes: int | None) -> None:
-    """Print the document JSON of FILE (article text or document JSON; - for stdin)."""
+def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader: str | None,
+              max_input_bytes: int | None) -> None:
+    """Print the document JSON of FILE (article text, a saved page, Markdown, DOCX…; - for stdin)."""
     from citekit.errors import CitekitError
     from citekit.serialise import dump
 
+    _check_reader(reader)
     values = _field_values(overrides)
     accessed = _checked_date(accessed)
     try:
-        document = _prepare(_read_input(file, max_input_bytes), values, accessed)
+        document = _prepare(_read_input(file, reader, max_input_bytes), values, accessed)
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)
@@ -201,11 +219,12 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None, max_inp
               help="A writer option (repeatable).")
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE", help="Override a document field.")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
+@click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
 @_max_input_size
 def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive: bool, jobs: int | None,
             quiet: bool, force: bool, combine: bool, metadata_table: Path | None, text_column: str,
             id_column: str | None, column_map: Sequence[str], writer_options: Sequence[str],
-            overrides: Sequence[str], accessed: str | None, max_input_bytes: int | None,
+            overrides: Sequence[str], accessed: str | None, reader: str | None, max_input_bytes: int | None,
             **flags: str | None) -> None:
     """Convert INPUTS to one or more formats: article text, document JSON, directories, CSV/JSONL datasets.
 
@@ -233,6 +252,7 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
         _fail_usage(f"--column: {error}")
     accessed = _checked_date(accessed)
     dataset = DatasetOptions(text_column=text_column, id_column=id_column, columns=columns)
+    _check_reader(reader)
 
     if out_dir is None:
         if len(inputs) != 1 or len(writers) != 1:
@@ -243,13 +263,14 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
             _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
         if combine or metadata_table or recursive:
             _fail_usage("--combine, --metadata and -r need an output directory (-o DIR)")
-        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed,
+        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed, reader,
                                     max_input_bytes))
     from citekit._cli_batch import run_batch
 
     sys.exit(run_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
                        jobs=jobs, quiet=quiet, force=force, combine=combine,
-                       metadata_table=metadata_table, dataset=dataset, max_input_bytes=max_input_bytes))
+                       metadata_table=metadata_table, dataset=dataset, reader=reader,
+                       max_input_bytes=max_input_bytes))
 
 
 def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str],
@@ -296,11 +317,11 @@ def _read_option_file(option: str, path: str) -> str:
 
 
 def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str, str],
-                       accessed: str | None, max_input_bytes: int | None) -> int:
+                       accessed: str | None, reader: str | None = None, max_input_bytes: int | None = None) -> int:
     """One input, one format, to standard output (the same work function as a batch)."""
     from citekit.batch import convert_one
 
-    result = convert_one(name, writer, options=options, overrides=set_pairs, accessed=accessed,
+    result = convert_one(name, writer, options=options, overrides=set_pairs, accessed=accessed, reader=reader,
                          max_input_bytes=max_input_bytes)
     for error in result.entry.errors:
         _echo_error(error)
@@ -325,11 +346,16 @@ def _shown_value(value: Any) -> str:
 
 @main.command()
 def formats() -> None:
-    """List the output formats (writers) and their options."""
+    """List the input formats (readers) and the output formats (writers) with their options."""
     import dataclasses
 
+    from citekit.readers import available_readers
     from citekit.writers import available_writers
 
+    click.echo("Readers (--from NAME; default: sniffed from the bytes, else by suffix):")
+    for reader in available_readers().values():
+        click.echo(f"{reader.name:14} {' '.join(reader.suffixes) or '-':24} {reader.description}")
+    click.echo("\nWriters (--to NAME):")
     for writer in available_writers().values():
         click.echo(f"{writer.name:14} {writer.suffix:14} {writer.description}")
         for f in dataclasses.fields(writer.options_type):
@@ -377,8 +403,9 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
                  max_input_bytes: int | None = None) -> None:
     """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin.
 
-    Directories are walked as `citekit convert` walks them (*.txt, *.text, *.md, *.citekit.json;
-    hidden files skipped). A style that prints a date the data lacks gets a warning naming the input.
+    Directories are walked as `citekit convert` walks them (*.txt, *.text, *.md, *.citekit.json and
+    every suffix a reader claims: *.html, *.docx…, see `citekit formats`; hidden files skipped).
+    A style that prints a date the data lacks gets a warning naming the input.
     """
     from citekit.batch import input_files
     from citekit.citations import (
@@ -412,7 +439,7 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
             failed += 1
             continue
         try:
-            named.append((name, _prepare(_read_input(str(path), max_input_bytes), values, accessed)))
+            named.append((name, _prepare(_read_input(str(path), max_bytes=max_input_bytes), values, accessed)))
         except CitekitError as error:
             _echo_error(str(error.with_path(name)))
             failed += 1

@@ -52,7 +52,7 @@ def test_a_batch_of_hostile_inputs_converts_the_good_one(tmp_path: Path) -> None
                          ("brackets.citekit.json", "JSON nested too deeply"),
                          ("version.citekit.json", "'citekit-document/2' is not a schema"),
                          ("surrogate.citekit.json", "lone surrogate U+D800"),
-                         ("big.txt", "over the size limit of 300 KiB")]:
+                         ("big.txt", "citekit reads inputs up to 300 KiB")]:
         assert f"{inputs / name}" in result.stderr and reason in result.stderr, (name, result.stderr)
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert written == ["citekit-report.json", "good.csl.json", "good.pdf", "good.xml"]
@@ -61,7 +61,7 @@ def test_a_batch_of_hostile_inputs_converts_the_good_one(tmp_path: Path) -> None
 def test_standard_input_over_the_limit_is_refused(tmp_path: Path) -> None:
     result = run_cli("normalise", "-", "--max-input-size", "1k", stdin=b"x" * 5000, seconds=20)
     assert result.returncode == 1
-    assert "<stdin>: input is over the size limit of 1 KiB" in result.stderr
+    assert "<stdin>: input is over 1 KiB, the most citekit reads" in result.stderr
 
 
 def test_an_undecodable_set_value_is_a_usage_error(tmp_path: Path) -> None:

@@ -180,7 +180,7 @@ def test_flattening_keeps_every_word_and_reports_where() -> None:
 def test_the_default_limit_refuses_an_oversized_input_before_decoding() -> None:
     data = b"a" * (DEFAULT_MAX_INPUT_BYTES + 1)
     message = bounded(_read, data, "huge.txt", seconds=10).refused()
-    assert message.startswith("huge.txt: input is over the size limit of 64 MiB")
+    assert message.startswith("huge.txt: input is over 64 MiB, the most citekit reads (raise the limit")
 
 
 @pytest.mark.parametrize(("size", "limit", "accepted"), [(2000, 1000, False), (1000, 1000, True), (5000, 0, True)])
@@ -190,7 +190,7 @@ def test_a_configured_limit(size: int, limit: int, accepted: bool) -> None:
     if accepted:
         outcome.ok()
     else:
-        assert "size limit of 1000 bytes" in outcome.refused()
+        assert "citekit reads inputs up to 1000 bytes" in outcome.refused()
 
 
 def _read_sparse(path: str, limit: int) -> str:
@@ -204,11 +204,11 @@ def test_a_huge_file_is_never_read_past_the_limit(tmp_path: Path) -> None:
         stream.truncate(4 * 1024**3)  # sparse: 4 GiB that take no disk
     # 1.5 GiB of address space: reading the whole file would fail with MemoryError.
     message = bounded(_read_sparse, str(huge), 1024**2, seconds=20, memory=1536 * 1024**2).refused()
-    assert message == f"{huge}: input is over the size limit of 1 MiB (raise it with --max-input-size, " \
-                      "or max_input_bytes= in Python)"
+    assert message == f"{huge}: input is 4 GiB; citekit reads inputs up to 1 MiB (raise the limit with " \
+                      "--max-input-size, or max_input_bytes= in Python)"
 
 
 def test_the_api_text_limit_counts_utf8_bytes() -> None:
-    with pytest.raises(InputError, match="size limit"):
+    with pytest.raises(InputError, match="reads inputs up to 1000 bytes"):
         citekit.normalise_text("é" * 600, max_input_bytes=1000)
     assert citekit.normalise_text("é" * 400, max_input_bytes=1000) is not None

@@ -1,8 +1,8 @@
 """Inputs: files, directories, standard input and datasets, turned into articles with their bytes.
 
-What a directory walk picks up is defined once (:data:`ARTICLE_SUFFIXES`) and used by
-``citekit convert`` and ``citekit cite`` alike. A walk never blocks and never drops a file
-without a word:
+What a directory walk picks up is defined once (:func:`article_suffixes`: :data:`ARTICLE_SUFFIXES`
+and every suffix a registered reader claims) and used by ``citekit convert`` and ``citekit cite``
+alike. A walk never blocks and never drops a file without a word:
 
 - hidden files and directories are skipped (by design);
 - a FIFO, socket or device named like an article is skipped with a warning (it would block or
@@ -22,13 +22,15 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from citekit.batch.datasets import DatasetError, DatasetOptions, cell_text, dataset_kind, read_rows
 from citekit.batch.files import output_stem
 
 ARTICLE_SUFFIXES = (".citekit.json", ".txt", ".text", ".md")
-"""What a directory walk picks up; a file named explicitly is read whatever its suffix."""
+"""What a directory walk picks up besides the suffixes the readers claim (.html, .docx, …); a file
+named explicitly is read whatever its suffix."""
 
 Warn = Callable[[str], None]
 
@@ -59,8 +61,16 @@ def display(path: Path | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+@cache
+def article_suffixes() -> tuple[str, ...]:
+    """Every suffix a walk picks up: :data:`ARTICLE_SUFFIXES`, then those the registered readers claim."""
+    from citekit.readers import claimed_suffixes
+
+    return tuple(dict.fromkeys((*ARTICLE_SUFFIXES, *claimed_suffixes())))
+
+
 def is_article_name(name: str) -> bool:
-    return not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES)
+    return not name.startswith(".") and name.lower().endswith(article_suffixes())
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,7 +184,7 @@ def _file_kind(mode: int) -> str:
 
 
 def _nothing_found(root: Path, recursive: bool, others: dict[str, int], subdirectories: bool) -> str:
-    wanted = ", ".join(f"*{s}" for s in ARTICLE_SUFFIXES)
+    wanted = ", ".join(f"*{s}" for s in article_suffixes())
     where = "in this directory tree" if recursive else "in this directory"
     message = f"{display(root)}: no article files ({wanted}) {where}"
     if others:
@@ -359,5 +369,5 @@ def input_files(inputs: Sequence[str], *, recursive: bool, warn: Warn) -> Iterat
             yield display(found.path), (None if found.error else found.path), found.error
 
 
-__all__ = ["ARTICLE_SUFFIXES", "InputItem", "count_inputs", "dataset_items", "display", "input_files",
-           "iter_inputs", "read_file", "walk"]
+__all__ = ["ARTICLE_SUFFIXES", "InputItem", "article_suffixes", "count_inputs", "dataset_items", "display",
+           "input_files", "iter_inputs", "read_file", "walk"]

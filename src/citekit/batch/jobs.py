@@ -49,6 +49,8 @@ class Job:
     formats: tuple[FormatJob, ...] = ()
     want_document: bool = False
     """Return the document too (for ``--combine``)."""
+    reader: str | None = None
+    """The reader the user named (``--from``); None: sniffed, else by suffix."""
     max_input_bytes: int | None = None
     """The input-size limit (None: the reading layer's default, 0: none)."""
 
@@ -63,17 +65,24 @@ class JobResult:
 
 
 def prepare_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (),
-                     accessed: str | None = None, max_input_bytes: int | None = None) -> Document:
-    """Read input bytes (article text or document JSON) and apply the values supplied for it."""
-    from citekit.overrides import apply_overrides, set_accessed
-    from citekit.readers import read_bytes
+                     accessed: str | None = None, reader: str | None = None,
+                     max_input_bytes: int | None = None) -> Document:
+    """Read input bytes with the reader named or chosen for them; apply the values supplied for it."""
+    return _prepare(data, name, overrides, accessed, reader, max_input_bytes)[0]
 
-    document = read_bytes(data, name=name, max_bytes=max_input_bytes)
+
+def _prepare(data: bytes, name: str, overrides: Sequence[tuple[str, str]], accessed: str | None,
+             reader: str | None, max_input_bytes: int | None = None) -> tuple[Document, str]:
+    """(the document, the name of the reader that read it)."""
+    from citekit.overrides import apply_overrides, set_accessed
+    from citekit.readers import read_with_reader
+
+    document, used = read_with_reader(data, name=name, reader=reader, max_bytes=max_input_bytes)
     if accessed:
         document = set_accessed(document, accessed)
     if overrides:
         document = apply_overrides(document, dict(overrides))
-    return document
+    return document, used
 
 
 def review_document(document: Document) -> list[ReviewItem]:
@@ -100,7 +109,8 @@ def run_job(job: Job) -> JobResult:
             source=job.source, status="failed", input_sha256=input_sha256, errors=errors, timings=timings))
 
     try:
-        document = prepare_document(job.data, job.name, job.overrides, job.accessed, job.max_input_bytes)
+        document, reader = _prepare(job.data, job.name, job.overrides, job.accessed, job.reader,
+                                    job.max_input_bytes)
     except CitekitError as error:
         if error.path == job.name:
             error.path = job.source  # the reader names the file only; the user named a path or a row
@@ -135,7 +145,8 @@ def run_job(job: Job) -> JobResult:
         # All or nothing: a failed input leaves no outputs, so a rerun redoes it whole.
         return failed(*errors)
     entry = InputReport(source=job.source, status="converted", input_sha256=input_sha256,
-                        outputs=tuple(records), timings=timings, review=tuple(dict.fromkeys(review)))
+                        outputs=tuple(records), timings=timings, review=tuple(dict.fromkeys(review)),
+                        reader=reader)
     return JobResult(index=job.index, entry=entry, data=tuple(outputs),
                      document=document if job.want_document else None)
 

@@ -61,10 +61,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def output_key(input_sha256: str, item: InputItem, accessed: str | None, writer: str,
-               options: WriterOptions) -> str:
-    """Equal keys mean equal output bytes: everything the output depends on goes in."""
-    material = json.dumps([__version__, input_sha256, item.name, list(item.overrides), accessed, writer,
-                           options_dict(options)], ensure_ascii=False, sort_keys=True)
+               options: WriterOptions, reader: str | None = None) -> str:
+    """Equal keys mean equal output bytes: everything the output depends on goes in.
+
+    The reader named with ``--from`` goes in only when there is one, so a batch without it keeps
+    the keys it had (a chosen reader follows from the bytes and the name, already in the key)."""
+    parts = [__version__, input_sha256, item.name, list(item.overrides), accessed, writer, options_dict(options)]
+    material = json.dumps(parts + ([reader] if reader else []), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -100,6 +103,8 @@ class Planner:
     names: OutputNames
     previous: dict[str, bytes]
     """Per source, the previous run's entry (compressed JSON); each is taken at most once."""
+    reader: str | None = None
+    """The reader every input is read with (``--from``); None: each input's own."""
     max_input_bytes: int | None = None
     """The input-size limit each job reads under (None: the default)."""
     keys: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -117,10 +122,11 @@ class Planner:
         item = dataclasses.replace(item, overrides=overrides)
         formats = tuple(
             FormatJob(writer=w, options=self.options[w.name], path=path,
-                      key=output_key(input_sha256, item, self.accessed, w.name, self.options[w.name]))
+                      key=output_key(input_sha256, item, self.accessed, w.name, self.options[w.name],
+                                     self.reader))
             for w, path in zip(self.writers, paths, strict=True))
         job = Job(index=index, source=item.source, name=item.name, data=item.data, overrides=overrides,
-                  accessed=self.accessed, formats=formats, want_document=self.combine,
+                  accessed=self.accessed, formats=formats, want_document=self.combine, reader=self.reader,
                   max_input_bytes=self.max_input_bytes)
         if self.combine:
             self.keys[index] = {f.writer.name: f.key for f in formats}

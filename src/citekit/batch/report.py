@@ -74,6 +74,8 @@ class InputReport:
     """Seconds spent: ``normalise`` and one entry per format."""
     review: tuple[ReviewItem, ...] = ()
     """Missing fields and supplied values, for a person to check."""
+    reader: str | None = None
+    """The reader that read the input ("text", "html", "markdown", "docx", …); None when it failed."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,7 +200,8 @@ def entry_dict(entry: InputReport) -> dict[str, Any]:
     """``entry`` as plain JSON data."""
     return {"source": entry.source, "status": entry.status, "input_sha256": entry.input_sha256,
             "outputs": [record_dict(o) for o in entry.outputs], "errors": list(entry.errors),
-            "timings": dict(entry.timings), "review": [record_dict(r) for r in entry.review]}
+            "timings": dict(entry.timings), "reader": entry.reader,
+            "review": [record_dict(r) for r in entry.review]}
 
 
 class ReportShapeError(ValueError):
@@ -208,7 +211,7 @@ class ReportShapeError(ValueError):
 def entry_from_data(data: Any) -> InputReport:
     """An :class:`InputReport` from JSON data, every field checked."""
     entry = _object(data, "entry", required={"source", "status"},
-                    optional={"input_sha256", "outputs", "errors", "timings", "review"})
+                    optional={"input_sha256", "outputs", "errors", "timings", "reader", "review"})
     status = entry["status"]
     if status not in STATUSES:
         raise ReportShapeError(f"status {status!r} is not one of {', '.join(sorted(STATUSES))}")
@@ -220,6 +223,7 @@ def entry_from_data(data: Any) -> InputReport:
         outputs=tuple(output_from_data(o) for o in _list(entry.get("outputs", []), "outputs")),
         errors=tuple(_texts(entry.get("errors", []), "errors")),
         timings={_text(k, "timings"): _number(v, f"timings.{k}") for k, v in timings.items()},
+        reader=_optional_text(entry.get("reader"), "reader"),
         review=tuple(review_from_data(r) for r in _list(entry.get("review", []), "review")),
     )
 
@@ -319,7 +323,7 @@ def unpack(packed: bytes) -> InputReport:
     return InputReport(
         source=data["source"], status=data["status"], input_sha256=data.get("input_sha256"),
         outputs=tuple(OutputRecord(**o) for o in data.get("outputs", ())),
-        errors=tuple(data.get("errors", ())), timings=data.get("timings", {}),
+        errors=tuple(data.get("errors", ())), timings=data.get("timings", {}), reader=data.get("reader"),
         review=tuple(ReviewItem(**r) for r in data.get("review", ())))
 
 

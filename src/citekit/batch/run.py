@@ -175,6 +175,7 @@ def convert(
     dataset: DatasetOptions | None = None,
     on_input: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
+    reader: str | None = None,
     max_input_bytes: int | None = None,
 ) -> BatchReport:
     """Convert ``inputs`` (files, directories, datasets) to the formats ``to`` under ``out_dir``.
@@ -185,6 +186,8 @@ def convert(
     never raised; option errors raise :class:`~citekit.errors.OptionError` and an output directory
     that cannot be used :class:`~citekit.errors.OutputError`, both before anything is converted.
     A batch stopped by its output (a full disk) returns a report whose ``stopped`` says why.
+    ``reader`` reads every input with that reader (``--from``); by default each input's is sniffed
+    from its bytes, else chosen by its suffix (see :func:`citekit.readers.choose_reader`).
     ``max_input_bytes`` is the input-size limit (None: the default, 64 MiB; 0: none).
     """
     from citekit.overrides import checked_value, field_path, iso_date
@@ -200,6 +203,7 @@ def convert(
     if jobs is not None and jobs < 1:
         raise OptionError(f"--jobs must be at least 1, got {jobs}")
     combine_writers = tuple(w for w in writers if combine and w.write_collection is not None)
+    _check_reader(reader)
 
     out = Path(out_dir)
     _prepare_output_directory(out)
@@ -226,7 +230,8 @@ def convert(
         planner = Planner(out_dir=out, writers=writers, options=resolved, overrides=pairs, accessed=accessed,
                           sidecar=sidecar, force=force, combine=bool(combine_writers),
                           names=OutputNames([w.suffix for w in writers], reserved, limit=name_limit(out)),
-                          previous=previous.entries, deferred=deferred, max_input_bytes=max_input_bytes)
+                          previous=previous.entries, deferred=deferred, reader=reader,
+                          max_input_bytes=max_input_bytes)
         batch = _Batch(out_dir=out, journal=journal, on_input=on_input, documents=documents)
 
         def planned() -> Iterator[Job]:
@@ -273,6 +278,14 @@ def convert(
         workers.shutdown()
 
 
+def _check_reader(reader: str | None) -> None:
+    """An unknown reader is an OptionError before anything is read, not one failure per input."""
+    if reader is not None:
+        from citekit.readers import get_reader
+
+        get_reader(reader)
+
+
 def _report(batch: _Batch, writers: tuple[Writer, ...], options: Mapping[str, WriterOptions],
             combined: tuple[OutputRecord, ...], combined_review: tuple[ReviewItem, ...],
             warnings: tuple[str, ...], stopped: str | None, seconds: float) -> BatchReport:
@@ -299,8 +312,11 @@ class SingleResult:
 
 def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, Any] | WriterOptions | None = None,
                 overrides: Mapping[str, str] | None = None, accessed: str | None = None,
-                max_input_bytes: int | None = None) -> SingleResult:
-    """Convert one input (a file, or ``-`` for stdin) to one format, in this process, writing nothing."""
+                reader: str | None = None, max_input_bytes: int | None = None) -> SingleResult:
+    """Convert one input (a file, or ``-`` for stdin) to one format, in this process, writing nothing.
+
+    ``reader`` names the reader (``--from``); by default it is chosen as :func:`convert` chooses;
+    ``max_input_bytes`` is the input-size limit (None: the default)."""
     from citekit.overrides import checked_value, field_path
 
     name = str(source)
@@ -309,11 +325,12 @@ def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, A
     writer = _writers([to])[0]
     resolved = resolve_options(writer, options)
     pairs = tuple((field_path(k), checked_value(k, v)) for k, v in (overrides or {}).items())
+    _check_reader(reader)
     item = next(iter_inputs([name]))
     if item.error is not None:
         return SingleResult(entry=InputReport(source=item.source, status="failed", errors=(item.error,)), data=None)
     job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=(*pairs, *item.overrides),
               accessed=accessed, formats=(FormatJob(writer=writer, options=resolved, path="-", key=""),),
-              max_input_bytes=max_input_bytes)
+              reader=reader, max_input_bytes=max_input_bytes)
     result = run_job(job)
     return SingleResult(entry=result.entry, data=result.data[0] if result.data else None)

@@ -15,6 +15,7 @@ and the batch workers alike), so these checks live here once:
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -39,8 +40,11 @@ def check_size(size: int, max_bytes: int | None, *, name: str | None = None) -> 
     """Refuse an input of ``size`` bytes when it is over the limit."""
     limit = limit_or_default(max_bytes)
     if limit and size > limit:
-        raise InputError(f"input is over the size limit of {describe_size(limit)} "
-                         f"(raise it with --max-input-size, or max_input_bytes= in Python)", path=name)
+        # One byte past the limit is all a reader reads of a stream: its full size is unknown.
+        what = (f"{describe_size(size)}; citekit reads inputs up to {describe_size(limit)}" if size > limit + 1
+                else f"over {describe_size(limit)}, the most citekit reads")
+        raise InputError(f"input is {what} (raise the limit with --max-input-size, or max_input_bytes= in Python)",
+                         path=name)
 
 
 def read_limited(path: Path, max_bytes: int | None) -> bytes:
@@ -48,7 +52,8 @@ def read_limited(path: Path, max_bytes: int | None) -> bytes:
     limit = limit_or_default(max_bytes)
     with path.open("rb") as stream:
         data = stream.read(limit + 1) if limit else stream.read()
-    check_size(len(data), max_bytes, name=str(path))
+        size = max(len(data), os.fstat(stream.fileno()).st_size)  # a pipe's size is what was read
+    check_size(size, max_bytes, name=str(path))
     return data
 
 
@@ -86,5 +91,5 @@ def describe_size(size: int) -> str:
     """``67108864`` → ``64 MiB``."""
     for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
         if size >= factor:
-            return f"{size / factor:g} {unit}"
+            return f"{size / factor:.4g} {unit}"
     return f"{size} bytes"

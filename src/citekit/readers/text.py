@@ -8,6 +8,8 @@ from __future__ import annotations
 import codecs
 
 from citekit.errors import InputError
+from citekit.model import Document
+from citekit.readers import Reader
 
 # Magic numbers of formats people pass by mistake; named so the error says what the file is.
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -46,15 +48,6 @@ def decode_text(data: bytes, *, name: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_json(data: bytes, *, name: str | None = None) -> str:
-    """Document JSON's text: UTF-8 (RFC 8259), a BOM allowed."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise InputError(f"document JSON is not valid UTF-8 (byte {error.start})", path=name, line=line) from error
-
-
 def _strict(data: bytes, encoding: str, name: str | None) -> str:
     try:
         return data.decode(encoding)
@@ -83,3 +76,19 @@ def _detect(data: bytes, name: str | None) -> str:
     if controls > max(8, len(decoded) // 100):
         raise InputError("binary data, not article text", path=name)
     return decoded
+
+
+def read(data: bytes, name: str | None) -> Document:
+    """Article text through the normaliser."""
+    from citekit.normalise import normalise_text
+
+    return normalise_text(decode_text(data, name=name), name=name, raw=data)
+
+
+READER = Reader(
+    name="text",
+    suffixes=(".txt", ".text"),
+    media_types=("text/plain",),
+    description="article text scraped from a page (title, byline, body, bio, rights lines) via the normaliser",
+    read=read,
+)

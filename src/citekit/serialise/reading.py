@@ -267,6 +267,7 @@ class _Reader:
             input_sha256=self.text(prov.get("input_sha256"), "$.provenance.input_sha256"),
             citekit_version=self.text(prov.get("citekit_version"), "$.provenance.citekit_version"),
             source_name=self.text(prov.get("source_name"), "$.provenance.source_name"),
+            reader=self.text(prov.get("reader"), "$.provenance.reader"),
             fields=tuple(fields),
             lines=tuple(spans),
         )

@@ -119,6 +119,7 @@ def to_dict(document: Document) -> JSON:
             "input_sha256": prov.input_sha256,
             "citekit_version": prov.citekit_version,
             "source_name": prov.source_name,
+            "reader": prov.reader,
             "fields": [_drop_empty({"field": f.field, "lines": list(f.lines), "rule": f.rule,
                                     "supplied": f.supplied, "printed": f.printed}) | {"supplied": f.supplied}
                        for f in prov.fields],
