@@ -209,7 +209,7 @@ def with_source_name(document: Document, name: str) -> Document:
 
 
 def looks_like_document_json(data: bytes) -> bool:
-    """True when ``data`` is a JSON object naming the citekit document schema (kept for callers)."""
+    """True when ``data`` starts like citekit document JSON, and is read (or refused) as such."""
     from citekit.readers.document_json import sniff
 
     return sniff(data)
