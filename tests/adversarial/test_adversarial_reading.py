@@ -84,7 +84,8 @@ def test_another_schema_version_is_refused_not_read_as_text(text: str) -> None:
     assert "schema" in message and "citekit-document/1" in message
 
 
-@pytest.mark.parametrize("text", ["Just an article.\n", '[{"schema": "citekit-document/1"}]', "{}", ""])
+@pytest.mark.parametrize("text", ["Just an article.\n", '[{"schema": "citekit-document/1"}]', "{}", "",
+                                  "<html><body><p>A saved page.</p></body></html>", "# Markdown\n\nText.\n"])
 def test_a_citekit_json_name_must_hold_a_document(text: str) -> None:
     bounded(_read, text, seconds=10).refused()
 

@@ -8,9 +8,10 @@ that looks only at the input's first bytes (or a ZIP's directory).
 Which reader reads an input is decided once, by :func:`choose_reader`:
 
 1. the name the user gave (``--from NAME``, ``reader=``);
-2. else the first reader whose sniff recognises the bytes, in :data:`SNIFF_ORDER`;
-3. else the reader that claims the file's suffix;
-4. else ``text``: article text for the normaliser.
+2. a file named ``*.citekit.json`` is document JSON: it must parse, or its error says why;
+3. else the first reader whose sniff recognises the bytes, in :data:`SNIFF_ORDER`;
+4. else the reader that claims the file's suffix;
+5. else ``text``: article text for the normaliser.
 
 A gzip-compressed input (a saved ``page.html.gz``) is uncompressed first, within the size limit,
 and the rules above apply to what it holds. Every input meets the limits of
@@ -116,6 +117,9 @@ def choose_reader(data: bytes, name: str | None = None, *, reader: str | None = 
     if reader is not None:
         return get_reader(reader)
     readers = available_readers()
+    document_json = readers.get("citekit-json")
+    if name and document_json is not None and name.lower().endswith(document_json.suffixes):
+        return document_json
     for candidate in _sniff_order(readers):
         if candidate.sniff is not None and candidate.sniff(data):
             return candidate
