@@ -289,3 +289,48 @@ def test_bibliographic_formats_ignore_the_structures(writer: str) -> None:
     full = full_document()
     plain = replace(full, body=tuple(b for b in full.body if b not in structure_blocks()))
     assert write_bytes(full, get_writer(writer)) == write_bytes(plain, get_writer(writer))
+
+
+def _deep_notes(levels: int) -> Para:
+    node = Para(content=(Str(text="deepest words"),))
+    for level in range(levels):
+        node = Para(content=(Str(text=f"level {level}"), Note(blocks=(node,))))
+    return node
+
+
+def _deep_tables(levels: int) -> Block:
+    node: Block = Para(content=(Str(text="deepest cell"),))
+    for level in range(levels):
+        node = Table(caption=(Para(content=(Str(text=f"table {level}"),)),),
+                     body=(TableRow(cells=(TableCell(blocks=(node,)),)),))
+    return node
+
+
+@pytest.mark.parametrize("deep", [_deep_notes(300), _deep_tables(300)], ids=["notes", "tables"])
+def test_structures_nested_past_the_limit_are_flattened_with_every_word(deep: Block) -> None:
+    from citekit.nesting import flatten, too_deep
+
+    document = Document(metadata=Metadata(title="Deep"), body=(deep,))
+    assert too_deep(document.body)
+    flat, where = flatten(document)
+    assert where is not None and where.fields == ("body[0]",) and not too_deep(flat.body)
+    for writer in ("jats", "epub", "pdf", "citekit-json"):
+        _, diagnostics = write_bytes(document, get_writer(writer))
+        assert any("flattened" in d.message for d in diagnostics), writer
+    from citekit.serialise import dumps
+
+    text = dumps(flat)
+    assert "deepest" in text and "level 299" in text or "table 299" in text
+
+
+def test_document_json_refuses_notes_nested_past_the_limit() -> None:
+    import json
+
+    from citekit.errors import InputError
+    from citekit.serialise import from_dict
+
+    node: dict[str, object] = {"type": "paragraph", "inlines": [{"type": "str", "text": "x"}]}
+    for _ in range(40):
+        node = {"type": "paragraph", "inlines": [{"type": "note", "blocks": [node]}]}
+    with pytest.raises(InputError, match="notes nested deeper than 32"):
+        from_dict(json.loads(json.dumps({"schema": "citekit-document/1", "body": [node]})))

@@ -248,7 +248,7 @@ def notes_section(builder: FlowBuilder) -> list[Any]:
     """The notes referenced since the last call, as numbered endnotes under one heading."""
     if builder.notes_written == len(builder.notes):
         return []
-    flowables: list[Any] = [builder.section_heading(builder.labels.footnotes)]
+    flowables: list[Any] = list(builder.section_heading(builder.labels.footnotes))
     while builder.notes_written < len(builder.notes):  # a note may reference more notes: they follow
         blocks: tuple[Block, ...] = builder.notes[builder.notes_written]
         builder.notes_written += 1
