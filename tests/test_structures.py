@@ -320,7 +320,7 @@ def test_structures_nested_past_the_limit_are_flattened_with_every_word(deep: Bl
     from citekit.serialise import dumps
 
     text = dumps(flat)
-    assert "deepest" in text and "level 299" in text or "table 299" in text
+    assert "deepest" in text and ("level 299" in text or "table 299" in text)
 
 
 def test_document_json_refuses_notes_nested_past_the_limit() -> None:
