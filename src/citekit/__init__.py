@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from citekit._version import __version__
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
