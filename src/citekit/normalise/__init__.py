@@ -23,6 +23,7 @@ derived from, and a note; :class:`NormaliseOptions` switches any of them off.
 
 from __future__ import annotations
 
+from citekit.model import Document
 from citekit.normalise.assemble import NormaliserBug, Parts, assemble
 from citekit.normalise.blocks import blocks
 from citekit.normalise.body import read_body
@@ -37,8 +38,6 @@ from citekit.normalise.peel import peel
 from citekit.normalise.shape import clear_caches
 from citekit.normalise.tables import RULES
 from citekit.normalise.units import units as make_units
-
-from citekit.model import Document
 
 _ASSEMBLY_RULES = ("site.from-copyright-holder",)
 """Structural rules assembly applies (the choice between candidates is not a rule)."""

@@ -171,7 +171,11 @@ def _first(candidates: Sequence[Candidate]) -> Candidate | None:
 def _authors(by_field: dict[str, list[Candidate]], bios: Sequence[tuple[str | None, str, tuple[int, ...]]],
              recorder: _Recorder) -> tuple[Author, ...]:
     """Bylines' names; without a byline, the names that bios, credits and accounts give."""
-    strong, weak = _unique(by_field.get("author", [])), _unique(by_field.get("weak-author", []))
+    strong = _unique(by_field.get("author", []))
+    # Weaker credits in tiers: a CMS account's or a poster's (0) before a bio's or a closing credit's (-1).
+    weak_all = by_field.get("weak-author", [])
+    top = max((c.strength for c in weak_all), default=0)
+    weak = _unique([c for c in weak_all if c.strength == top])
     chosen = strong or weak
     bio_of = {(bio_name or "").lower(): bio for bio_name, bio, _ in bios}
     authors: list[Author] = []
@@ -180,8 +184,8 @@ def _authors(by_field: dict[str, list[Candidate]], bios: Sequence[tuple[str | No
         email = EMAIL.search(bio) if bio else None
         authors.append(split_name(candidate.value, email=email.group(0) if email else None, bio=bio))
         recorder.record(f"metadata.authors[{len(authors) - 1}]", candidate)
-    if strong:
-        for other in weak:
+    for other in _unique(weak_all):
+        if other not in chosen:
             recorder.record("metadata.authors", None, [other])
     return tuple(authors)
 

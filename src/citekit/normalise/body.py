@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from citekit.normalise.endmatter import BackEntry, read_notices, read_rights, read_source, split_names
 from citekit.normalise.findings import Candidate, Claim, Findings, Removal
@@ -31,8 +32,7 @@ _LATE_SHARE = 0.6
 _SHINGLE = 3
 
 
-@dataclass(frozen=True, slots=True)
-class BodyEntry:
+class BodyEntry(NamedTuple):
     """A unit of the body, with the kind of block it makes (content, heading1, heading2, md-quote, …)."""
 
     kind: str
@@ -68,6 +68,7 @@ class _Walk:
         self.last_bio_name: str | None = None
         self.pending_label: Unit | None = None
         self.in_comments = False
+        self.last_content = len(units) - 1
 
     def on(self, rule: str) -> bool:
         return self.options.enabled(rule)
@@ -91,6 +92,7 @@ def read_body(units: Sequence[Unit], header: Header, options: NormaliseOptions) 
     walk = _Walk(units, header, options)
     start, total = header.start, len(units)
     last_content = _last_content_index(units, start)
+    walk.last_content = last_content
     for index in range(start, total):
         late = index >= start + _LATE_SHARE * (total - start) or index >= total - 6
         _step(walk, index, late, last_content)
@@ -201,7 +203,7 @@ def _content(walk: _Walk, index: int, unit: Unit, kind: str | None, late: bool) 
     if walk.in_back == "bio" and kind is None:
         _bio_section(walk, unit)
         return
-    if walk.in_back in ("note", "links") and kind is None and not walk.prose(text):
+    if walk.in_back in ("note", "links") and kind is None and (not walk.prose(text) or _headlines(unit)):
         walk.add_back(walk.in_back, unit, "body.links-list")
         return
     if walk.in_back == "note" and kind is None:
@@ -238,6 +240,12 @@ def _closing_parenthetical(walk: _Walk, unit: Unit) -> bool:
     walk.add_back("note", unit, "body.closing-parenthetical")
     walk.end_zone = True
     return True
+
+
+def _headlines(unit: Unit) -> bool:
+    """Several short lines without full stops: a list of linked headlines, however many words in all."""
+    lines = [item.line.plain for item in unit.items]
+    return len(lines) > 1 and all(len(line.split()) <= 16 and not line.endswith(".") for line in lines)
 
 
 def _closing(walk: _Walk, index: int, late: bool) -> bool:
@@ -279,9 +287,10 @@ def _bio(walk: _Walk, index: int, unit: Unit, kind: str | None, late: bool) -> b
         walk.in_back, walk.end_zone = "bio", True
         return True
     name = bio.group("name")
-    if not (late or _bylined(walk, name)):
+    closing = index >= walk.last_content - 2 or walk.end_zone
+    if not ((late and closing) or _bylined(walk, name)):
         return False
-    walk.found.add("weak-author", name, unit.numbers, "body.bio")
+    walk.found.add("weak-author", name, unit.numbers, "body.bio", strength=-1)
     org = (bio.group("org") or "").strip()
     if org and org.split()[0].lower() not in _ARTICLES:
         walk.found.add("site", org, unit.numbers, "body.bio", strength=1)  # "Hypebot Senior Contributor X"

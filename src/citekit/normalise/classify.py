@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from citekit.normalise import credits as C
 from citekit.normalise.lines import Line
@@ -33,14 +33,14 @@ _NAME_LINE_MAX = 40
 _CITATION = next(rule for rule in BACK_MATTER if rule.id == "back.citation-marks")
 _REFERENCE = next(rule for rule in BACK_MATTER if rule.id == "back.reference-line")
 _SHORT_ONLY = frozenset(rule.id for rule in SHORT_BACK_ROWS) - frozenset(rule.id for rule in LONG_BACK_ROWS)
+_SEPARATOR_OPENINGS = "-—–_*=~+ "
 _WEBSITE = re.compile(r"\bweb\s*site\b|sitio web", re.IGNORECASE)
 _CREDIT_OPENINGS = ("by", "por", "von", "par", "di ", "door", "av ", "posted", "submitted", "written", "published",
                     "article", "story", "text", "column", "author", "autor", "escrito", "publicado", "geschrieben",
                     "reportagem", "texto", "guest", "writer", "contributor", "edited", "reported", "compiled")
 
 
-@dataclass(frozen=True, slots=True)
-class Classified:
+class Classified(NamedTuple):
     """A line and what it was found to be."""
 
     line: Line
@@ -68,19 +68,28 @@ def _enabled_rows(disabled: frozenset[str]) -> tuple[Rule, ...]:
     return tuple(rule for rule in LINE_ROWS if rule.id not in disabled)
 
 
+@lru_cache(maxsize=32)
+def _row_sets(rows: tuple[Rule, ...]) -> tuple[frozenset[str], tuple[Rule, ...]]:
+    """Every row's id, and the rows with literals (the prefilter's)."""
+    return frozenset(rule.id for rule in rows), tuple(rule for rule in rows if rule.literals is not None)
+
+
 def classify(lines: Sequence[Line | None], options: NormaliseOptions) -> tuple[Classified | None, ...]:
     """Every line's kind; None stays None (blank lines)."""
     rows = _enabled_rows(options.disabled)
-    every = frozenset(rule.id for rule in rows)
+    every, with_literals = _row_sets(rows)
     present = [line for line in lines if line is not None]
     if options.prefilters:
-        candidates = build(rows).candidates([line.lowered for line in present])
+        lowered = [line.lowered for line in present]
+        candidates = build(with_literals).candidates(lowered)
+        # A case-insensitive regex matches "ſ" to "s"; lower() does not: such a line reaches every row.
+        if holds_any("".join(lowered), FOLD_EXCEPTIONS):
+            candidates = [every if holds_any(line.plain, FOLD_EXCEPTIONS) else allowed
+                          for line, allowed in zip(present, candidates, strict=True)]
     else:
         candidates = [every] * len(present)
     found: dict[int, Classified] = {}
     for line, allowed in zip(present, candidates, strict=True):
-        if not line.lowered.isascii() and holds_any(line.plain, FOLD_EXCEPTIONS):
-            allowed = every  # a case-insensitive regex matches "ſ" to "s"; lower() does not
         found[line.number] = classify_line(line, rows, allowed, options)
     merged = _split_dates(lines, found, options)
     return tuple(None if line is None else merged[line.number] for line in lines)
@@ -113,8 +122,8 @@ def _first_row(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], *, s
                kinds: tuple[str, ...] = ()) -> Classified | None:
     """The first row (of ``kinds``, if given) that ``line`` matches, in table order."""
     plain = line.plain
-    for rule in rows:
-        if rule.id not in allowed or (kinds and rule.kind not in kinds):
+    for rule in _in_order(rows, allowed):
+        if kinds and rule.kind not in kinds:
             continue
         if not short and rule.id in _SHORT_ONLY:
             continue
@@ -144,6 +153,21 @@ def _first_row(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], *, s
 _SHAPE_ROW_IDS = frozenset(rule.id for rule in SHAPE_ROWS)
 
 
+def _in_order(rows: tuple[Rule, ...], allowed: frozenset[str]) -> tuple[Rule, ...]:
+    """The rows among ``allowed`` that ``_first_row`` tries, in table order (few, for most lines)."""
+    key = (id(rows), allowed)
+    found = _ORDERED.get(key)
+    if found is None:
+        if len(_ORDERED) > 4096:
+            _ORDERED.clear()
+        found = _ORDERED[key] = tuple(rule for rule in rows if rule.id in allowed and rule.id not in _SHAPE_ROW_IDS)
+    return found
+
+
+_ORDERED: dict[tuple[int, frozenset[str]], tuple[Rule, ...]] = {}
+"""Memo of ``_in_order`` (the row tuples are the cached, long-lived ones of ``_enabled_rows``)."""
+
+
 def _groups(values: dict[str, str | None]) -> tuple[tuple[str, str], ...]:
     return tuple((key, value) for key, value in values.items() if value is not None)
 
@@ -158,14 +182,16 @@ def _written_by(groups: dict[str, str | None]) -> C.Credit | None:
 def _short_shapes(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], options: NormaliseOptions) -> Classified:
     """Shapes of short lines: credits, date lines, notes labels, URLs, separators, site lines, names."""
     plain, lowered = line.plain, line.lowered
-    dated = ("19" in plain or "20" in plain) and YEAR.search(plain) is not None
-    credit_like = lowered.startswith(_CREDIT_OPENINGS) or dated or "ago" in lowered or "hace" in lowered
-    if credit_like:
+    if (lowered.startswith(_CREDIT_OPENINGS) or "ago" in lowered or "hace" in lowered
+            or (("19" in plain or "20" in plain) and YEAR.search(plain) is not None)) \
+            and len(plain.split(maxsplit=20)) <= 20:
         found = _credit_line(line, options)
         if found is not None:
             return found
     for rule in SHAPE_ROWS:
-        if rule.id not in allowed or not options.enabled(rule.id):
+        if rule.id not in allowed and not (rule.literals is None and len(plain) <= 12):
+            continue  # rows without a literal (initials signing off) are short
+        if not options.enabled(rule.id):
             continue
         if rule.id == "back.notes-label" and len(plain.split(maxsplit=_NOTES_LABEL_MAX_WORDS)) > _NOTES_LABEL_MAX_WORDS:
             continue
@@ -176,9 +202,10 @@ def _short_shapes(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], o
         if rule.id == "site.from-website" and not _WEBSITE.search(plain):
             continue
         return Classified(line, rule.kind, rule.id, _groups(match.groupdict()))
-    if NUMBERED_LINK.fullmatch(plain) or URL.fullmatch(plain) or (BARE_DOMAIN.match(plain) and "." in plain):
-        return Classified(line, "url-line", "shape.url-line")
-    if plain != "-" and SEPARATOR.fullmatch(plain):
+    if " " not in plain or plain.startswith("["):
+        if NUMBERED_LINK.fullmatch(plain) or URL.fullmatch(plain) or (BARE_DOMAIN.match(plain) and "." in plain):
+            return Classified(line, "url-line", "shape.url-line")
+    if plain != "-" and plain[:1] in _SEPARATOR_OPENINGS and SEPARATOR.fullmatch(plain):
         return Classified(line, "separator", "shape.separator")
     if plain == "-":
         return Classified(line, "bullet", "shape.bullet")
@@ -190,8 +217,8 @@ def _short_shapes(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], o
 def _credit_line(line: Line, options: NormaliseOptions) -> Classified | None:
     """A byline, a date line, or an outlet with a date, as :mod:`credits` reads them."""
     plain = line.plain
-    if len(plain.split(maxsplit=20)) > 20 or SENTENCE_END.search(plain) and plain.endswith((".", "!", "?")) \
-            and not plain.endswith(("a.m.", "p.m.")):
+    if len(plain.split(maxsplit=20)) > 20 or (SENTENCE_END.search(plain) and plain.endswith((".", "!", "?")) \
+            and not plain.endswith(("a.m.", "p.m."))):
         # Credits do not end sentences; "Posted by X." would, but bylines print no full stop.
         if not (C.BY_LABEL.match(plain) and len(plain.split()) <= 8):
             return None

@@ -216,8 +216,10 @@ def person_name(text: str) -> bool:
     """A line that is only a person's name: two to four capitalised words or initials, as printed
     under a headline without a label ("Erin Gloria Ryan", "John SMITH", "A. Pawlowski")."""
     text = text.strip()
+    if not 1 <= text.count(" ") <= 5 or len(text) > 40 or not text[:1].isupper() or not text[-1:].isalpha():
+        return False
     words = text.split()
-    if not 2 <= len(words) <= 4 or len(text) > 40 or any(ch.isdigit() for ch in text):
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in text):
         return False
     if not all(_NAME_WORD.match(w) for w in words) or not words[0][:1].isupper() or not words[-1][:1].isupper():
         return False

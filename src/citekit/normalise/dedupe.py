@@ -30,17 +30,27 @@ class Deduplicated:
     removals: tuple[Removal, ...]
 
 
-def key(text: str) -> str:
-    """A paragraph's identity: its words (letters and digits), lower-cased, single-spaced.
-    Scrapers repeat text with other line breaks and punctuation, not other words."""
-    return " ".join(_WORD.findall(text.lower()))
+_WORDS_UP_TO = 200
+"""Short paragraphs are compared by their words alone ("0:0:0:0:0:0" is "0 0 0 0 0 0"); longer ones,
+which scrapers repeat as printed, by their text (reading every paragraph word by word would be the
+dearest step of the normaliser)."""
+
+
+def key(lowered: str) -> str:
+    """A paragraph's identity: lower-case text with whitespace runs as one space; for a short
+    paragraph, its words (letters and digits) alone."""
+    if len(lowered) <= _WORDS_UP_TO and lowered.count(" ") < _MIN_WORDS - 1:
+        return " ".join(_WORD.findall(lowered))  # "0:0:0:0:0:0": words the spaces do not show
+    if "  " not in lowered and lowered.isprintable():  # most paragraphs: single spaces already
+        return lowered
+    return " ".join(lowered.split())
 
 
 def deduplicate(entries: Sequence[BodyEntry], back: Sequence[BackEntry], options: NormaliseOptions) -> Deduplicated:
     if not options.enabled("body.duplicate"):
         return Deduplicated(tuple(entries), tuple(back), ())
-    keys = [key(entry.unit.plain) for entry in entries]
-    back_keys = [key(entry.unit.plain) for entry in back]
+    keys = [key(entry.unit.lowered) for entry in entries]
+    back_keys = [key(entry.unit.lowered) for entry in back]
     back_first: dict[str, int] = {}
     for entry, entry_key in zip(back, back_keys, strict=True):
         back_first.setdefault(entry_key, entry.unit.numbers[0])
@@ -75,10 +85,10 @@ def _removal(entry: BodyEntry | BackEntry) -> Removal:
 
 def _joins_following(entry_key: str, keys: list[str], position: int) -> bool:
     """A line that repeats the next few lines run together (scrapers print both forms)."""
+    if position + 1 >= len(keys) or not entry_key.startswith(keys[position + 1]):
+        return False
     joined = ""
     for part in keys[position + 1: position + 1 + _LOOKAHEAD]:
-        if not joined and not entry_key.startswith(part):
-            return False
         joined = f"{joined} {part}".strip()
         if joined == entry_key:
             return True

@@ -4,7 +4,7 @@ notices. Used by the header and body stages (a source line may stand above the h
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from citekit.normalise.findings import Findings
 from citekit.normalise.tables.endmatter import (
@@ -27,8 +27,7 @@ _RIGHTS_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z(©])")
 _NAME_SEPARATORS = re.compile(r"\s*/\s*|\s*,\s*|\s+(?:and|y|&|e|und)\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class BackEntry:
+class BackEntry(NamedTuple):
     """A unit of back matter: consecutive entries of one kind make one item unless ``new_item``."""
 
     kind: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Field = Literal[
     "title", "subtitle", "author", "weak-author", "site", "date", "url", "publisher", "source", "source-url",
@@ -17,8 +17,7 @@ Field = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One value a rule read for a field."""
 
     field: Field
@@ -34,8 +33,7 @@ class Candidate:
     """A keyword group's label, a notice's kind."""
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """Lines owned by one role (title, byline, body, back, rights, removed, …)."""
 
     lines: tuple[int, ...]
@@ -43,8 +41,7 @@ class Claim:
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(NamedTuple):
     """Lines dropped as boilerplate or as a duplicate, with the reason recorded in ``removed[]``."""
 
     lines: tuple[int, ...]

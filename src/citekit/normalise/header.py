@@ -63,6 +63,7 @@ class _Walk:
         self.seen_meta = False
         self.in_editor_note = False
         self.authors: list[str] = []
+        self.dated_credit = False
 
     def on(self, rule: str) -> bool:
         return self.options.enabled(rule)
@@ -278,6 +279,7 @@ def _byline(walk: _Walk, unit: Unit) -> None:
     if not credit.weak:
         walk.authors.extend(credit.names)
         walk.seen_byline = True
+        walk.dated_credit = credit.date is not None
     walk.seen_meta = True
 
 
@@ -308,8 +310,8 @@ def _bare_name_byline(walk: _Walk, index: int) -> bool:
 
 def _credit_next(walk: _Walk, index: int) -> bool:
     """A headline printed under a date line: the next unit is a credit or the body's prose."""
-    if not walk.on("header.title-then-credit") or walk.seen_byline:
-        return False
+    if not walk.on("header.title-then-credit") or (walk.seen_byline and not walk.dated_credit):
+        return False  # after a plain byline the body starts; a blog's dated credit comes above its title
     following = _next_content(walk.units, index, 1)
     return following is not None and (following.kind in ("byline", "date", "name-line") or walk.prose(following.plain))
 

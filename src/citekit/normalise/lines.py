@@ -5,7 +5,7 @@ text, which the rows match) and that in lower case (which the prefilters search)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from citekit.model import CONTROL_CHARACTERS
 from citekit.normalise.inlines import plain_text
@@ -14,8 +14,7 @@ from citekit.normalise.tables.shapes import holds_any
 _CONTROL = re.compile(f"[{re.escape(CONTROL_CHARACTERS)}]")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One non-blank input line."""
 
     number: int
@@ -44,18 +43,21 @@ def read_lines(text: str) -> tuple[Line | None, ...]:
     # Lower-cased once for the whole text: lower() has no context across a line break.
     lowered_lines = text.lower().split("\n")
     out: list[Line | None] = []
-    for number, (content, lowered) in enumerate(zip(text.split("\n"), lowered_lines, strict=True), start=1):
+    append = out.append
+    number = 0
+    for content, lowered in zip(text.split("\n"), lowered_lines, strict=True):
+        number += 1
         raw = content.strip()
         if not raw:
-            out.append(None)
+            append(None)
             continue
-        indent = len(content) - len(content.lstrip()) if content[:1].isspace() else 0
-        if indent:
-            indent = len(content[:indent].expandtabs(4))
-        cut = content[-1:] == " " and content.rstrip()[-1:].isalpha()
+        indent = 0
+        if content[0].isspace():
+            indent = len(content[:len(content) - len(content.lstrip())].expandtabs(4))
+        cut = content[-1] == " " and raw[-1].isalpha()
         if "[" in raw or "<" in raw:
             plain = plain_text(raw).strip()
-            out.append(Line(number, raw, plain, plain.lower(), indent, cut))
+            append(Line(number, raw, plain, plain.lower(), indent, cut))
         else:
-            out.append(Line(number, raw, raw, lowered.strip(), indent, cut))
+            append(Line(number, raw, raw, lowered.strip(), indent, cut))
     return tuple(out)

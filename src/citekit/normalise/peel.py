@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citekit.normalise.body import BodyEntry
+from citekit.normalise.dates import parse_date
 from citekit.normalise.endmatter import split_names
 from citekit.normalise.findings import Candidate, Findings
 from citekit.normalise.inlines import plain_text
@@ -22,7 +23,6 @@ from citekit.normalise.shape import words
 from citekit.normalise.tables import header as H
 from citekit.normalise.tables.endmatter import BIO_SENTENCE, may_open_bio
 from citekit.normalise.tables.shapes import PROSE_WORDS, holds_any
-from citekit.normalise.dates import parse_date
 from citekit.normalise.units import rewritten
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=[A-Z])|[.!?]\s+(?=[A-Z])")
@@ -147,8 +147,11 @@ def _item_credits(found: Findings, entries: list[BodyEntry], content: list[int],
     rule = H.TRAILING_DASH_CREDIT
     if not options.enabled(rule.id):
         return
+    dashed = [i for i in content if "—" in entries[i].unit.raw or "–" in entries[i].unit.raw]
+    if len(dashed) < 2:
+        return
     credits = [(entries[i].unit, _tail_search(rule.pattern, entries[i].unit.raw, ("—", "–"), options))  # type: ignore[arg-type]
-               for i in content]
+               for i in dashed]
     if sum(1 for _, credit in credits if credit) >= 2:
         for unit, credit in credits:
             if credit:
@@ -212,7 +215,7 @@ def _glued_bio(found: Findings, bios: list[tuple[str | None, str, tuple[int, ...
         rest = text[match.end():].lstrip()
         bio = BIO_SENTENCE.match(rest) if may_open_bio(rest) else None
         if bio:
-            found.add("weak-author", bio.group("name"), numbers, "peel.glued-bio")
+            found.add("weak-author", bio.group("name"), numbers, "peel.glued-bio", strength=-1)
             bios.append((bio.group("name"), rest, numbers))
             found.add("extra", rest, numbers, "peel.glued-bio", label="glued-bio")
             return text[:match.end()]

@@ -38,9 +38,10 @@ class Literal:
     """None when the string may stand anywhere in the line."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Rule:
-    """One decision of the normaliser, named for provenance, tests and the options."""
+    """One decision of the normaliser, named for provenance, tests and the options. Rules compare
+    (and hash) by identity: there is one object per id."""
 
     id: str
     """Unique, dotted: ``table.name`` ("boilerplate.social-prompt.follow-us", "header.first-headline")."""
@@ -105,13 +106,13 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[Literal, ...] | None:
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     anchored = bool(parsed.data) and parsed.data[0][0] is sre_parse.AT and \
         parsed.data[0][1] is sre_parse.AT_BEGINNING
-    found = _sequence(list(parsed.data))
+    found = _sequence(list(parsed.data), anchored)
     if found is None:
         return None
     return tuple(dict.fromkeys(Literal(text, start if anchored else None) for text, start in found))
 
 
-def _sequence(items: list[tuple[object, object]]) -> _Alts | None:
+def _sequence(items: list[tuple[object, object]], anchored: bool) -> _Alts | None:
     """The best required set of a sequence of parse items, with offsets from its start."""
     best: _Alts | None = None
     offset: int | None = 0  # the widest the items so far can be; None once unbounded
@@ -123,36 +124,80 @@ def _sequence(items: list[tuple[object, object]]) -> _Alts | None:
             run += chr(av).lower()  # type: ignore[call-overload]
             offset = None if offset is None else offset + 1
             continue
+        start = None if run_start < 0 else run_start
         if run:
-            best = _better(best, ((run, None if run_start < 0 else run_start),))
+            best = _better(best, ((run, start),), anchored)
+            # The parser factors out a common prefix ("s(?:ubscribe|ign up)"): join it back.
+            leads = _leading(op, av) if op is not None else None
+            if leads:
+                best = _better(best, tuple((run + lead, start) for lead in leads), anchored)
             run = ""
         if op is None:
             break
-        inner = _node(op, av)
+        inner = _node(op, av, anchored)
         if inner is not None:
-            best = _better(best, tuple((text, None if offset is None or start is None else offset + start)
-                                       for text, start in inner))
+            best = _better(best, tuple((text, None if offset is None or at is None else offset + at)
+                                       for text, at in inner), anchored)
         width = _width(op, av)
         offset = None if offset is None or width is None else offset + width
     return best
 
 
-def _node(op: object, av: object) -> _Alts | None:
+_MAX_ALTERNATIVES = 32
+
+
+def _leading(op: object, av: object) -> tuple[str, ...] | None:
+    """The literal text every match of one parse item begins with, per alternative, or None."""
+    if op is sre_parse.LITERAL:
+        return (chr(av).lower(),)  # type: ignore[call-overload]
     if op is sre_parse.SUBPATTERN:
-        return _sequence(list(av[-1].data))  # type: ignore[index]
+        return _leading_sequence(list(av[-1].data))  # type: ignore[index]
+    if op is sre_parse.BRANCH:
+        leads: list[str] = []
+        for branch in av[1]:  # type: ignore[index]
+            found = _leading_sequence(list(branch.data))
+            if not found:
+                return None
+            leads.extend(found)
+        return tuple(leads) if len(leads) <= _MAX_ALTERNATIVES else None
+    if op is sre_parse.IN and len(av) <= 8 and all(kind is sre_parse.LITERAL for kind, _ in av):  # type: ignore[arg-type]
+        return tuple(chr(code).lower() for _, code in av)  # type: ignore[misc]
+    return None
+
+
+def _leading_sequence(items: list[tuple[object, object]]) -> tuple[str, ...] | None:
+    run = ""
+    for index, (op, av) in enumerate(items):
+        if op is sre_parse.LITERAL:
+            run += chr(av).lower()  # type: ignore[call-overload]
+            continue
+        leads = _leading(op, av)
+        if leads is None:
+            return (run,) if run else None
+        rest = _leading_sequence(items[index + 1:]) if all(_width(op, av) == len(lead) for lead in leads) else None
+        joined = [run + lead + tail for lead in leads for tail in (rest or ("",))]
+        return tuple(joined) if len(joined) <= _MAX_ALTERNATIVES else tuple(run + lead for lead in leads)
+    return (run,) if run else None
+
+
+def _node(op: object, av: object, anchored: bool) -> _Alts | None:
+    if op is sre_parse.SUBPATTERN:
+        return _sequence(list(av[-1].data), anchored)  # type: ignore[index]
     if op is sre_parse.BRANCH:
         alternatives: list[tuple[str, int | None]] = []
         for branch in av[1]:  # type: ignore[index]
-            found = _sequence(list(branch.data))
+            found = _sequence(list(branch.data), anchored)
             if found is None:
                 return None
             alternatives.extend(found)
         return tuple(alternatives)
     if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)):
         low, _, body = av  # type: ignore[misc]
-        return _sequence(list(body.data)) if low >= 1 else None
+        return _sequence(list(body.data), anchored) if low >= 1 else None
+    if op is sre_parse.IN and len(av) <= 8 and all(kind is sre_parse.LITERAL for kind, _ in av):  # type: ignore[arg-type]
+        return tuple((chr(code).lower(), 0) for _, code in av)  # type: ignore[misc]  # "[×✕✖]": one of these
     if op is getattr(sre_parse, "ATOMIC_GROUP", None):
-        return _sequence(list(av.data))  # type: ignore[attr-defined]
+        return _sequence(list(av.data), anchored)  # type: ignore[attr-defined]
     return None
 
 
@@ -162,15 +207,30 @@ def _width(op: object, av: object) -> int | None:
     return None if widest >= _MAXREPEAT else widest
 
 
-def _better(current: _Alts | None, candidate: _Alts) -> _Alts | None:
-    """The more selective of two required sets: longer shortest string, then fewer strings."""
-    if not all(len(text) >= _MIN_LITERAL or not text.isascii() for text, _ in candidate):
+def _better(current: _Alts | None, candidate: _Alts, anchored: bool) -> _Alts | None:
+    """The more selective of two required sets, by its least selective string (a string that must
+    open the line counts two characters more), then by fewer strings."""
+    if not all(_selective(text, start if anchored else None) for text, start in candidate):
         return current
     if current is None:
         return candidate
 
-    def score(alts: _Alts) -> tuple[int, int, int]:
-        anchored = all(start is not None for _, start in alts)
-        return (int(anchored), min(len(text) for text, _ in alts), -len(alts))
+    def score(alts: _Alts) -> tuple[int, int]:
+        return (min(_weight(text) + (2 if anchored and start == 0 else 0) for text, start in alts), -len(alts))
 
     return candidate if score(candidate) > score(current) else current
+
+
+_RARE = frozenset(";@#|»«©®™[(×✕✖")
+"""Characters rare enough in prose that one of them alone is worth looking for."""
+
+
+def _selective(text: str, start: int | None) -> bool:
+    """Worth a prefilter: two characters or more, or one that prose seldom holds, or any one
+    character that must open the line ("(" of "(Source: X)")."""
+    return len(text) >= _MIN_LITERAL or not text.isascii() or text in _RARE or start == 0
+
+
+def _weight(text: str) -> int:
+    """How selective a string is, as a length: a rare character counts as three."""
+    return 3 if len(text) == 1 and (text in _RARE or not text.isascii()) else len(text)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from citekit.normalise.classify import Classified
 from citekit.normalise.inlines import plain_text
@@ -28,8 +29,7 @@ _HEADER_LINE_WORDS = 14
 """A line this short, ending without a full stop, may be a headline, a credit or a date line."""
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """A paragraph candidate: consecutive lines with their texts joined."""
 
     items: tuple[Classified, ...]

@@ -62,7 +62,7 @@ BOILERPLATE: tuple[Rule, ...] = (
         r"^(?:advertisement|anuncio|anzeige)\s*[-–—:]\s*(?:story|article) continues below\b|^(?:continue reading|story continues|article continues|continued|el artículo continúa) below(?: the (?:advertisement|ad))?\b.{0,20}$",
         "Advert markers inside the body: 'Advertisement - story continues below', 'Continue reading below the advertisement'.",
         origins={"conservativetribune", "liberalamerica"}, reason="advert"),
-    row("boilerplate.advert.popup", "removed", r"^[×✕✖]\s",
+    row("boilerplate.advert.popup", "removed", r"^(?:×|✕|✖)\s",
         "A pop-up promo flattened into the text, opening with its close button: '× 101 Things All Young Adults …'.",
         origins={"rightwingnews"}, reason="advert"),
     row("boilerplate.promo.popular", "removed",
@@ -79,8 +79,11 @@ BOILERPLATE: tuple[Rule, ...] = (
         "Repost sites' navigation: 'Regresar a …', 'Back to …'.",
         origins={"bibliotecapleyades", "genre"}, reason="navigation"),
     row("boilerplate.navigation.language-version", "removed",
-        r"^(?:versi[oó]n (?:original )?en [a-zé]+|(?:spanish|english|italian|french|german|portuguese) version)$",
-        "'Versión original en ingles', 'Spanish version'.", origins={"bibliotecapleyades"}, reason="navigation"),
+        r"^(?:versi[oó]n (?:original )?en [a-zé]+|(?:spanish|english|italian|french|german|portuguese) version|"
+        r"read (?:this|it|the article) in [a-z]+|leer en [a-zé]+|ler em [a-zê]+|auf (?:deutsch|englisch) lesen|"
+        r"(?:english|deutsch|español|português|français)\s*$)$",
+        "Links to the same article in other languages: 'Versión original en ingles', 'Spanish version', "
+        "'Read this in English'.", origins={"bibliotecapleyades", "genre"}, reason="navigation"),
     row("boilerplate.navigation.related-header", "removed",
         r"^(?:previously|related(?: (?:articles|stories|posts|content|links|coverage|reading))?|see also|more on this|more|also read|read also|leia também|veja também|lea también|te puede interesar|mehr zum thema|más información)\b.{0,60}:$",
         "Related-coverage headers: 'Previously, on this case, at VDARE.com:', 'Related:', 'More:'.",

@@ -78,7 +78,7 @@ RIGHTS: tuple[Rule, ...] = (
         r"^(?:re)?(?:published|posted|printed) with (?:the )?(?:kind )?permission(?: (?:of|from) (?P<from>.+?))?\.?$",
         "'Republished with permission from Bill Marler and Marler Clark.'", origins={"beforeitsnews", "genre"}),
     row("rights.license", "rights",
-        r"\b(?:licensed under|creative commons|CC[- ]BY|public domain|GNU Free Documentation|licencia creative)\b",
+        r"\b(?:licensed under|creative commons|CC-BY|CC BY|public domain|GNU Free Documentation|licencia creative)\b",
         "Creative Commons and other licences.", origins={"genre"}),
 )
 LICENSE_URL = re.compile(r"https?://(?:www\.)?(?:creativecommons\.org|opensource\.org|gnu\.org)/\S+?(?=[)\s>\]]|\.?$)", re.I)

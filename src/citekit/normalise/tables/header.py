@@ -56,8 +56,10 @@ SITE_LINE_ALONE = row("site.from-alone", "site-alone", r"^(?:from|del sitio web|
 SITE_NAME = row("site.website-name", "site-name", r"^[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3} (?:Website|Web Site|website)$",
                 "A site named alone after 'from': 'GlobalResearch Website'.", origins={"bibliotecapleyades"}, flags=0)
 SITE_NAME_ENDINGS = ("Website", "Web Site", "website")
-SITE_PAREN = row("site.parenthesised-domain", "site-paren", r"^\((?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)\)$",
-                 "An outlet in parentheses under a byline: '(henrymakow.com)'.", origins={"beforeitsnews"})
+SITE_PAREN = row("site.parenthesised-domain", "site-paren",
+                 r"^\((?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info|de|es|com\.br|fr|it)\)$",
+                 "An outlet's domain in parentheses beside a byline: '(henrymakow.com)'.",
+                 origins={"beforeitsnews", "genre"})
 SITE_DOMAIN = structural("site.domain-alone", "site-name",
                          "A site's domain alone on a line after the body: 'atimes.com'. It names the outlet only "
                          "when nothing stronger does.", origins={"genre"})
