@@ -144,8 +144,8 @@ def to_dict(document: Document) -> JSON:
             "fields": [_drop_empty({"field": f.field, "lines": list(f.lines), "rule": f.rule,
                                     "supplied": f.supplied, "printed": f.printed}) | {"supplied": f.supplied}
                        for f in prov.fields],
-            "lines": [{"start_line": s.start_line, "end_line": s.end_line, "role": s.role}
-                      for s in prov.lines],
+            "lines": [_drop_empty({"start_line": s.start_line, "end_line": s.end_line, "role": s.role,
+                                   "rule": s.rule}) for s in prov.lines],
         }),
     }
 
@@ -343,6 +343,7 @@ class _Reader:
                 start_line=self.integer(s.get("start_line"), f"$.provenance.lines[{i}].start_line") or 0,
                 end_line=self.integer(s.get("end_line"), f"$.provenance.lines[{i}].end_line") or 0,
                 role=self.req_text(s.get("role"), f"$.provenance.lines[{i}].role"),
+                rule=self.text(s.get("rule"), f"$.provenance.lines[{i}].rule") or "",
             ))
         provenance = Provenance(
             input_sha256=self.text(prov.get("input_sha256"), "$.provenance.input_sha256"),

@@ -72,6 +72,7 @@ def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = No
         removals=(*header.removals, *body.removals, *unique.removals),
         body=blocks(unique.entries),
         body_lines=tuple(entry.unit.numbers for entry in unique.entries),
+        body_rules=tuple(entry.unit.rule or "body.paragraph" for entry in unique.entries),
         back=unique.back,
         bios=(*body.bios, *peeled.bios),
         enabled=frozenset(rule for rule in _ASSEMBLY_RULES if options.enabled(rule)),

@@ -51,6 +51,8 @@ class Parts:
     removals: tuple[Removal, ...]
     body: tuple[Block, ...]
     body_lines: tuple[tuple[int, ...], ...]
+    body_rules: tuple[str, ...]
+    """The rule that put each body unit in the body (``body`` for plain paragraphs)."""
     back: tuple[BackEntry, ...]
     bios: tuple[tuple[str | None, str, tuple[int, ...]], ...]
     enabled: frozenset[str]
@@ -288,36 +290,40 @@ def _back(parts: Parts, extras: Sequence[Candidate], recorder: _Recorder) -> tup
 
 
 def _spans(parts: Parts, removals: Sequence[Removal]) -> tuple[LineSpan, ...]:
-    """Every non-blank line's owner, as runs; a line with two owners or none is a bug."""
-    owner: dict[int, str] = {}
+    """Every non-blank line's owner and the rule that made it one, as runs; a line with two
+    owners or none is a bug."""
+    owner: dict[int, tuple[str, str]] = {}
 
-    def own(lines: Iterable[int], role: str, what: str) -> None:
+    def own(lines: Iterable[int], role: str, rule: str) -> None:
         for number in lines:
-            if number in owner and not (owner[number] == role and role in _SHARED_ROLES):
-                raise NormaliserBug(f"line {number} has two owners: {owner[number]} and {role} ({what})")
-            owner[number] = role
+            if number in owner and not (owner[number][0] == role and role in _SHARED_ROLES):
+                raise NormaliserBug(f"line {number} has two owners: {owner[number][0]} ({owner[number][1]}) "
+                                    f"and {role} ({rule})")
+            owner[number] = (role, rule)
 
     for claim in parts.claims:
         own(claim.lines, claim.role, claim.rule)
-    body_lines = {n for lines in parts.body_lines for n in lines}
-    own(body_lines, "body", "body")
-    own({n for entry in parts.back if entry.owns for n in entry.unit.numbers}, "back", "back matter")
+    for lines, rule in zip(parts.body_lines, parts.body_rules, strict=True):
+        own(lines, "body", rule)
+    for entry in parts.back:
+        if entry.owns:
+            own(entry.unit.numbers, "back", entry.rule)
     spans: list[LineSpan] = []
-    run_role: str | None = None
+    run: tuple[str, str] | None = None
     run_start = run_end = 0
     for line in parts.lines:
         if line is None:
             continue
-        role = owner.get(line.number)
-        if role is None:
+        found = owner.get(line.number)
+        if found is None:
             raise NormaliserBug(f"line {line.number} has no owner")
-        if role != run_role:
-            if run_role is not None:
-                spans.append(LineSpan(start_line=run_start, end_line=run_end, role=run_role))
-            run_role, run_start = role, line.number
+        if found != run:
+            if run is not None:
+                spans.append(LineSpan(start_line=run_start, end_line=run_end, role=run[0], rule=run[1]))
+            run, run_start = found, line.number
         run_end = line.number
-    if run_role is not None:
-        spans.append(LineSpan(start_line=run_start, end_line=run_end, role=run_role))
+    if run is not None:
+        spans.append(LineSpan(start_line=run_start, end_line=run_end, role=run[0], rule=run[1]))
     return tuple(spans)
 
 

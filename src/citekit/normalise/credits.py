@@ -53,17 +53,19 @@ _NAME_WORD = re.compile(
     r"^(?:[A-ZÀ-ÖØ-Þ][\w.'’À-ɏ-]*|[A-Z]\.|(?:van|von|de|del|della|da|dos|das|di|du|la|le|al|el|bin|ibn|ter|den|der|y|e|and|und|&))$")
 _SMALL_WORD = re.compile(r"^(?:on|of|the|in|at|for|a)$")
 _HANDLE = re.compile(r"^[a-z0-9_.]{3,30}$")
-_SEPARATORS = re.compile(r"\s*(?:/|\||,|;|\band\b|\by\b|\bund\b|\be\b|&)\s*", _I)
-_OUTLET_SPLIT = re.compile(r"\s+[–—|/-]\s+|\s*\|\s*|\s+/\s*|,\s+(?=[^,]*$)")
+# Patterns that may start in a run of spaces start at its first space ((?<!\s)): a run is read once.
+_SEPARATORS = re.compile(r"(?<!\s)\s*(?:/|\||,|;|\band\b|\by\b|\bund\b|\be\b|&)\s*", _I)
+_OUTLET_SPLIT = re.compile(r"(?<!\s)\s+[–—|/-]\s+|(?<!\s)\s*\|\s*|(?<!\s)\s+/\s*")
 OUTLET_WORDS = re.compile(
     r"\b(?:news|times|post|blog|daily|report|ticker|magazine|journal|review|tribune|herald|gazette|press|media|"
     r"network|agency|staff|wire|channel|radio|tv|chronicle|observer|guardian|telegraph|independent|insider|"
     r"today|weekly|zeitung|diario|periódico|jornal|revista|noticias|notícias|nachrichten|online|\.com|\.org|"
     r"\.net|\.co\.uk|\.de|\.es|\.br|reuters|ap|afp|dpa|efe|upi|bloomberg|website|web site|sitio web)\b", _I)
 _ROLE_WORDS = re.compile(
-    r"\s+(?:contributor|correspondent|staff writer|staff reporter|reporter|editor|columnist|writer|"
+    r"(?<!\s)\s+(?:contributor|correspondent|staff writer|staff reporter|reporter|editor|columnist|writer|"
     r"senior contributor|contributing writer|special to)$", _I)
-_STAFF = re.compile(r"^(?P<site>.+?)\s+(?:staff|team|editors|desk|newsroom|redaktion|redacción|redação)$", _I)
+_STAFF_WORDS = frozenset({"staff", "team", "editors", "desk", "newsroom", "redaktion", "redacción", "redação"})
+"""A credit's last word that makes it a newsroom's: "Electronista Staff"."""
 _EDITORIAL = re.compile(r"^(?:redaktion|redacción|redação|staff|admin|editor|editors|the editors|newsroom)$", _I)
 
 
@@ -175,13 +177,16 @@ def split_names_and_outlet(text: str) -> tuple[tuple[str, ...], str | None]:
     text = text.strip(" ,:;|–—-")
     if not text:
         return (), None
-    staff = _STAFF.match(text)
-    if staff and not _SEPARATORS.search(staff.group("site")):
-        return (), _ROLE_WORDS.sub("", staff.group("site")).strip()
+    site_words, _, last = text.rpartition(" ")
+    if site_words and last.lower() in _STAFF_WORDS and not _SEPARATORS.search(site_words):
+        return (), _ROLE_WORDS.sub("", site_words).strip()
     if _EDITORIAL.match(text):
         return (), None  # "Von Redaktion": the newsroom signs, no one is named
     site: str | None = None
     parts = _OUTLET_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 1 and ", " in text:  # "Name, Outlet": the outlet follows the last comma
+        before, _, after = text.rpartition(",")
+        parts = [before, after]
     if len(parts) == 2 and parts[1].strip() and (OUTLET_WORDS.search(parts[1]) or _ROLE_WORDS.search(" " + parts[1])
                                                  or not plausible_names(parts[1])):
         text, site = parts[0], _ROLE_WORDS.sub("", parts[1].strip()).strip(" ,:;")

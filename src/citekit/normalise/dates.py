@@ -43,7 +43,7 @@ _DEFAULT_B = datetime(1908, 5, 7)
 # names; a dateutil parse costs a hundred times more. Every other shape, and a day the month does
 # not have, goes to dateutil. tests/test_normalise.py checks that the two read these alike.
 _COMMON_SHAPE = re.compile(
-    r"(?:(?P<day_first>\d{1,2}) (?P<month_second>[A-Za-z]+)\.?|(?P<month_first>[A-Za-z]+)\.? (?P<day_second>\d{1,2}))"
+    r"(?:(?P<day_first>\d{1,2}) (?P<month_second>[A-Za-z]+)\.?|(?<![A-Za-z])(?P<month_first>[A-Za-z]+)\.? (?P<day_second>\d{1,2}))"
     r" (?P<year>\d{4})")
 _MONTH_NAMES = parser.parserinfo()
 

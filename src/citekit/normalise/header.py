@@ -273,8 +273,6 @@ def _byline(walk: _Walk, unit: Unit) -> None:
     credit = unit.first.credit
     assert credit is not None
     add_credit(walk.found, unit, credit)
-    if not credit.names and not credit.site:  # "Von Redaktion": kept in provenance as printed
-        walk.found.add("extra", unit.plain, unit.numbers, unit.rule, label="printed:metadata.authors")
     walk.found.claim(unit.numbers, "byline", unit.rule)
     if not credit.weak:
         walk.authors.extend(credit.names)
@@ -294,6 +292,8 @@ def add_credit(found: Findings, unit: Unit, credit: C.Credit, *, rule: str | Non
     if credit.date:
         found.add("date", credit.date, unit.numbers, rule, strength=2 if credit.labelled else 3,
                   printed=credit.printed_date)
+    if not credit.names and not credit.site:  # "Von Redaktion", "Posted by admin": kept as printed
+        found.add("extra", unit.plain, unit.numbers, rule, label="printed:metadata.authors")
 
 
 def _bare_name_byline(walk: _Walk, index: int) -> bool:

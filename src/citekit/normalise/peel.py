@@ -174,10 +174,14 @@ def _tail(found: Findings, bios: list[tuple[str | None, str, tuple[int, ...]]], 
         if closing:
             statement = closing.group("statement").strip()
             found.add("statement", statement, numbers, H.CLOSING_RIGHTS.id, printed=statement)
-            credit = closing.group("credit").strip()
+            # The credits printed before it, after a "/" or the last sentence: "/ TRADUÇÃO DE X".
+            before = text[max(0, closing.start() - 200):closing.start()]
+            cut = max(before.rfind("/"), *(before.rfind(mark) for mark in ".!?\"”"))
+            credit = before[cut + 1:].strip() if cut >= 0 else ""
             if credit:
                 found.add("extra", credit, numbers, H.CLOSING_RIGHTS.id, label="closing-credit", printed=credit)
-            text = text[:closing.start()]
+            text = text[:closing.start() - len(before) + cut] if cut >= 0 and before[cut] == "/" \
+                else text[:closing.start()]
     source = _tail_search(H.TRAILING_SOURCE.pattern, text, (")",), options) \
         if options.enabled(H.TRAILING_SOURCE.id) else None  # type: ignore[arg-type]
     if source:

@@ -53,19 +53,20 @@ SOURCES: tuple[Rule, ...] = (
         r"^read (?:it|the (?:full |original |rest of the )?(?:story|article|piece|post)|more) (?:at|on|in) (?P<site>[^.:@]{2,60}?)\.?$",
         "'Read it at New Scientist': the original outlet of a summary.", origins={"bigthink", "genre"}),
     row("source.courtesy", "source", r"^(?:courtesy (?:of )?|cortes[ií]a (?:de )?)(?P<site>[A-Z][^.]{1,60})\.?$",
-        "'Courtesy of X'.", origins={"genre"}),
+        "A credit naming the outlet that lent the text: 'Courtesy of X'.", origins={"genre"}),
 )
 SOURCE_TEXT_STRENGTH = {"source.original-source": 3, "source.appeared-first": 3, "source.originally-published": 3,
                         "source.published-in": 3, "source.erschien-zuerst": 3, "source.url": 2,
                         "source.name-in-parentheses": 2, "source.name": 2, "source.read-it-at": 2,
                         "source.courtesy": 1, "source.contributed-by": 1}
 """Which source line states the attribution best: a named original outlet beats a bare URL."""
-SOURCE_SITE_STRENGTH = {"source.original-source": 3, "source.appeared-first": 3, "source.originally-published": 4,
+SOURCE_SITE_STRENGTH = {"source.original-source": 4, "source.appeared-first": 4, "source.originally-published": 4,
                         "source.published-in": 4, "source.erschien-zuerst": 4, "source.name-in-parentheses": 2,
                         "source.name": 2, "source.read-it-at": 3, "source.courtesy": 1, "source.contributed-by": 1}
 """How strongly each row names the original outlet (a byline's outlet is 3, "written by … originally
 published at" 4)."""
-SOURCE_SUFFIX = re.compile(r"\s+(?:and|with|y|con|e|com|und|mit) (?:agencies|agencias|agências|agenturen|wires)$|\s*\((?:with )?agencies\)$", re.I)
+SOURCE_SUFFIX = re.compile(r"(?<!\s)\s+(?:and|with|y|con|e|com|und|mit) (?:agencies|agencias|agências|agenturen|wires)$"
+                           r"|(?<!\s)\s*\((?:with )?agencies\)$", re.I)
 """'Source: Guardian and agencies': the outlet is the Guardian."""
 
 RIGHTS: tuple[Rule, ...] = (

@@ -68,7 +68,7 @@ KEYWORD_LINE = row("keywords.labelled", "keywords",
                    r"subjects?|temas?|etiquetas|themen|schlagworte|schlagwörter|stichworte|assuntos|palavras-chave)\s*:\s*(?P<terms>.+)$",
                    "'Region: A, B', 'Tags: …', 'Filed under: A, B | 10 Comments »', 'Themen: …'.",
                    origins={"globalresearch", "willyloman", "genre"})
-INLINE_TAGS = row("keywords.inline-tags", "keywords", r"\s+Tags\s+(?P<terms>[^.]{2,200}?)\.\s+",
+INLINE_TAGS = row("keywords.inline-tags", "keywords", r"(?<!\s)\s+Tags\s+(?P<terms>[^.]{2,200}?)\.\s+",
                   "One-line dataset texts print '… said Tags Nusra Front al-Qaeda Aleppo. Body…' with commas stripped.",
                   origins={"alaraby"}, flags=0)
 WIRE_CREDIT = row("site.wire-credit", "site", r"^\((?P<site>[A-Z][A-Za-z.&' -]{1,40})\)\s*(?=[A-Z“\"])",
@@ -85,19 +85,20 @@ DATELINE_PREFIX = row("date.dataset-prefix", "date",
                       "A date (with label, weekday and time) opening a one-line text: 'Published October 2 2017 …', "
                       "'Last updated at Jul 012016 …', 'Wednesday 26 November 2014 10:07 …'.",
                       origins={"alaraby", "dailysabah", "etilaf", "jordantimes", "sana"})
-TRAILING_SOURCE = row("source.trailing-parenthesis", "source", r"\s*\((?:source|fuente|fonte|quelle):\s*(?P<site>[^)]{2,60})\)\s*$",
+TRAILING_SOURCE = row("source.trailing-parenthesis", "source",
+                      r"(?<!\s)\s*\((?:source|fuente|fonte|quelle):\s*(?P<site>[^)]{2,60})\)\s*$",
                       "'(Source: Syrian Coalition)' closing a one-line text.", origins={"etilaf", "genre"})
 TRAILING_DASH_CREDIT = row("byline.trailing-dash", "byline",
-                           r"\s+[—–]\s*(?P<names>[A-Z][\w.'’]+(?:[ -][A-Z][\w.'’]+){1,3})\s*$",
+                           r"(?<!\s)\s+[—–]\s*(?P<names>[A-Z][\w.'’]+(?:[ -][A-Z][\w.'’]+){1,3})\s*$",
                            "'— Joana Suleiman' closing a roundup item or a column.", origins={"washingtonexaminer", "genre"},
                            flags=0)
 TRAILING_SLASH_CREDIT = row("byline.trailing-slash", "byline",
-                            r"(?<=[.!?\"”])\s+(?P<names>[A-Z][\w'’]+(?:[ -][A-Za-z][\w'’]+)*(?:\s*/\s*[A-Z][\w'’]+(?:[ -][A-Za-z][\w'’]+)*)+)\s*$",
+                            r"(?<=[.!?\"”])(?<!\s)\s+(?P<names>[A-Z][\w'’]+(?:[ -][A-Za-z][\w'’]+)*(?:\s*/\s*[A-Z][\w'’]+(?:[ -][A-Za-z][\w'’]+)*)+)\s*$",
                             "'Manar al-Frieh/Manal / Hazem Sabbagh' closing wire copy. Names split at spaces and "
                             "hyphens only, so a run of hyphenated words is read one way, not in exponentially many.",
                             origins={"sana"}, flags=0)
 CLOSING_RIGHTS = row("rights.closing-credit", "rights",
-                     r"(?:(?<=[.!?\"”)])|(?:^|\s)/)\s*(?P<credit>[^/©.]{0,200}?)\s*(?P<statement>(?:©|\(c\)|copyright)\s*(?:19|20)\d{2}[^©]{0,300})$",
+                     r"(?P<statement>(?:©|\(c\)|copyright)\s*(?:19|20)\d{2}[^©]{0,300})$",
                      "A copyright line glued to the end of a one-line text, with the credits before it: '… / "
                      "TRADUÇÃO DE X © 2017 THE ECONOMIST NEWSPAPER LIMITED. DIREITOS RESERVADOS. …'.",
                      origins={"estadao", "genre"})

@@ -6,6 +6,12 @@ from __future__ import annotations
 from citekit.normalise.rules import Rule, structural
 
 STRUCTURE: tuple[Rule, ...] = (
+    # Shapes of lines
+    structural("markdown.quote", "md-quote", "A Markdown quotation ('> …') is a block quotation of the body."),
+    structural("shape.url-line", "url-line", "A URL or a bare domain alone on its line ('[3] http://…', 'atimes.com')."),
+    structural("shape.separator", "separator", "A rule drawn with dashes, stars or tildes ('-----', '* * *', '+++')."),
+    structural("shape.bullet", "bullet", "A lone dash standing for a list bullet, the item on the next line."),
+    structural("body.paragraph", "body", "What no rule claimed, below the header, is the article's body."),
     # Header
     structural("header.markdown-heading", "title", "A Markdown heading ('# Title') before the body is the headline.",
                origins={"bibliotecapleyades", "genre"}),
