@@ -155,14 +155,11 @@ def _fails_on_second_sample(document: Document, stream: IO[bytes], options: obje
     return ()
 
 
-def test_failing_writer_costs_that_input_only_and_writes_none_of_its_files(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = batch.get_writer
+def test_failing_writer_costs_that_input_only_and_writes_none_of_its_files(tmp_path: Path) -> None:
     fragile = Writer(name="fragile", suffix=".fragile", media_type="text/plain", binary=False,
                      description="fails on some inputs", write=_fails_on_second_sample)
-    monkeypatch.setattr(batch, "get_writer", lambda name: fragile if name == "fragile" else real(name))
     out = tmp_path / "out"
-    report = convert([str(p) for p in SAMPLE[:4]], to=["citekit-json", "fragile"], out_dir=out, jobs=1)
+    report = convert([str(p) for p in SAMPLE[:4]], to=["citekit-json", fragile], out_dir=out, jobs=1)
     assert [e.status for e in report.inputs] == ["converted", "failed", "failed", "converted"]
     assert "cannot express this" in report.inputs[1].errors[0]
     assert "internal error: RuntimeError: a writer bug" in report.inputs[2].errors[0]
@@ -280,7 +277,7 @@ def test_dataset_ids_cannot_escape_the_output_directory(tmp_path: Path) -> None:
     paths = [e.outputs[0].path for e in report.inputs]
     assert len(set(paths)) == len(paths)
     for path in paths:
-        assert "/" not in path and not path.startswith(".") and len(path) < 200
+        assert "/" not in path and not path.startswith(".") and len(path.encode("utf-8")) <= 255
         assert (out / path).resolve().parent == out.resolve()
     assert sorted(p.name for p in tmp_path.rglob("*.citekit.json")) == sorted(paths)
 
@@ -459,3 +456,75 @@ def test_cli_passes_dataset_sidecar_and_recursion_options_through(tmp_path: Path
     deep = json.loads((out / "sub" / "deep.citekit.json").read_text(encoding="utf-8"))
     assert row["metadata"]["url"] == "https://example.org/r1"
     assert (row["metadata"]["accessed"], deep["metadata"]["accessed"]) == ("2024-05-01", "2024-06-02")
+
+
+# --------------------------------------------------------------------------------------------
+# The batch reads its own files as data
+
+
+def test_a_reformatted_report_still_resumes(tmp_path: Path) -> None:
+    """The report is read as JSON: reindented, with its keys reordered, it is the same manifest."""
+    out = tmp_path / "out"
+    first = convert([str(p) for p in SAMPLE], to=["citekit-json"], out_dir=out, jobs=1)
+    data = json.loads((out / REPORT_NAME).read_text(encoding="utf-8"))
+    (out / REPORT_NAME).write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+    warnings: list[str] = []
+    again = convert([str(p) for p in SAMPLE], to=["citekit-json"], out_dir=out, jobs=1, on_warning=warnings.append)
+    assert warnings == [] and again.totals.skipped == len(SAMPLE)
+    assert [e.outputs for e in again.inputs] == [e.outputs for e in first.inputs]
+
+
+def test_report_round_trips_with_its_warnings_and_stop_and_refuses_what_it_did_not_write() -> None:
+    report = BatchReport(citekit_version="0.1.0", formats=("jats",), options={"jats": {"tagset": "archiving"}},
+                         inputs=(batch.InputReport(source="a.txt", status="failed", errors=("a.txt: bad",)),),
+                         warnings=("x: skipped: a FIFO",), stopped="disk full")
+    assert BatchReport.from_json(report.to_json()) == report
+    data = json.loads(report.to_json())
+    data["inputs"][0]["priority"] = 1
+    with pytest.raises(batch.ReportShapeError, match="unknown keys priority"):
+        BatchReport.from_dict(data)
+
+
+def test_a_journal_write_cut_short_by_a_full_disk_leaves_whole_lines(tmp_path: Path) -> None:
+    from citekit.batch.journal import Journal, load_previous
+
+    budget = [150]
+
+    def disk_of(fd: int, data: bytes) -> int:
+        """os.write on a disk with ``budget`` bytes left: a partial write, then ENOSPC."""
+        if budget[0] <= 0:
+            raise OSError(28, "No space left on device")
+        written = os.write(fd, data[: budget[0]])
+        budget[0] -= written
+        return written
+
+    journal = Journal(tmp_path / batch.JOURNAL_NAME, write=disk_of)
+    journal.open()
+    line = json.dumps({"source": "a.txt", "status": "failed", "errors": ["a.txt: bad"]})
+    journal.append(line)
+    with pytest.raises(OSError, match="No space left"):
+        journal.append(line.replace("a.txt", "b.txt") + " " * 100)
+    journal.close()
+    assert (tmp_path / batch.JOURNAL_NAME).read_text(encoding="utf-8") == line + "\n"
+    warnings: list[str] = []
+    assert list(load_previous(tmp_path, warnings.append).entries) == ["a.txt"] and warnings == []
+
+
+@pytest.mark.skipif(not BIBLIOGRAPHIC, reason="no bibliographic writer written yet")
+def test_combine_takes_the_inputs_it_planned_even_when_the_tree_changes_during_the_run(tmp_path: Path) -> None:
+    folder = copy_inputs(tmp_path, SAMPLE[:3])
+    out = tmp_path / "out"
+    convert([folder], to=["csl-json"], out_dir=out, jobs=1, combine=True)
+    changed = sorted(folder.iterdir())[2]
+    changed.write_bytes(SAMPLE[4].read_bytes())
+
+    def add_a_file_that_sorts_first(entry: batch.InputReport) -> None:
+        (folder / "0-late.txt").write_bytes(SAMPLE[5].read_bytes())
+
+    report = convert([folder], to=["csl-json"], out_dir=out, jobs=1, combine=True,
+                     on_input=add_a_file_that_sorts_first)
+    assert [e.status for e in report.inputs] == ["skipped", "skipped", "converted"]
+    (folder / "0-late.txt").unlink()
+    fresh = tmp_path / "fresh"
+    convert([folder], to=["csl-json"], out_dir=fresh, jobs=1, combine=True)
+    assert (out / "citekit-combined.csl.json").read_bytes() == (fresh / "citekit-combined.csl.json").read_bytes()

@@ -186,7 +186,7 @@ def test_seed_package_metadata(seed_doc: Document) -> None:
     assert book.dc("date") == ["2017-01-29"]
     assert book.dc("language") == ["en"]
     assert book.dc("publisher") == ["Centre for Research on Globalization"]
-    assert book.dc("rights") == ["Copyright © Stephen Lendman, Global Research, 2017"]
+    assert book.dc("rights") == ["Copyright © Stephen Lendman, Global Research, 2017."]
     assert book.dc("source") == ["The original source of this article is Global Research"]
     assert book.dc("subject") == ["Russia and FSU", "USA"]
     assert book.meta("dcterms:modified") == ["2017-01-29T00:00:00Z"]
@@ -315,7 +315,7 @@ def test_navigation_lists_pages_in_spine_order(full_doc: Document) -> None:
 def test_title_page_shows_title_subtitle_byline_site_and_date(full_doc: Document) -> None:
     text = Book(epub(full_doc)[0]).page_text("title.xhtml")
     assert text == ("Trade & <Tariffs>: A “Test” Article — Ünïcödé What the numbers say "
-                    "Ana María García and Washington's Blog Example Review 29 January 2017")
+                    "Ana María García and Washington's Blog Example Review January 29, 2017")
 
 
 def test_back_matter_shows_bios_and_notes_once(full_doc: Document) -> None:
@@ -561,3 +561,33 @@ def test_ace_reports_a_broken_book(request: pytest.FixtureRequest) -> None:
     returncode, violations, outcome = request.getfixturevalue("ace_findings")["broken"]
     assert returncode == 2 and outcome == "fail"
     assert any("text.xhtml" in v and "lang" in v.lower() for v in violations), violations
+
+
+def test_portuguese_and_german_labels_and_cldr_dates() -> None:
+    for language, title_page, colophon in (
+        ("pt-BR", "Título Ana e Luis 29 de janeiro de 2017", "Fonte e direitos"),
+        ("de", "Título Ana und Luis 29. Januar 2017", "Quelle und Rechte"),
+        # No labels for Swedish, but CLDR writes its dates and lists: the labels are marked English.
+        ("sv", "Título Ana och Luis 29 januari 2017", "Source and rights"),
+    ):
+        document = Document(metadata=Metadata(title="Título", language=language, date="2017-01-29",
+                                              authors=(Author(name="Ana"), Author(name="Luis"))))
+        book = Book(epub(document)[0])
+        assert book.page_text("title.xhtml") == title_page
+        assert book.page_text("colophon.xhtml").startswith(colophon)
+
+
+def test_notice_addresses_are_links(full_doc: Document) -> None:
+    book = Book(epub(full_doc)[0])
+    contact = [p for p in book.xml("EPUB/colophon.xhtml").iter(f"{X}p") if "notice-contact" in (p.get("class") or "")]
+    assert len(contact) == 1
+    links = [(a.get("href"), a.text) for a in contact[0].iter(f"{X}a")]
+    assert links == [("mailto:press@example.org", "press@example.org")]
+    assert "".join(contact[0].itertext()) == "For media inquiries: press@example.org"
+
+
+def test_a_holder_without_a_statement_gets_the_shared_rights_line() -> None:
+    document = Document(metadata=Metadata(title="T", date="2017-01-29"), rights=Rights(holders=("Jane Doe",)))
+    book = Book(epub(document)[0])
+    assert book.dc("rights") == ["© 2017 Jane Doe."]
+    assert "© 2017 Jane Doe" in book.page_text("colophon.xhtml")

@@ -269,8 +269,9 @@ def test_seed_title_contributor_and_date(seed_root: object) -> None:
     assert texts(root, "//contrib/email") == ["lendmanstephen@sbcglobal.net"]
     assert texts(root, "//contrib/bio/p")[0].startswith("Stephen Lendman lives in Chicago")
     date = root.xpath("front/article-meta/pub-date")  # type: ignore[attr-defined]
-    assert [d.get("iso-8601-date") for d in date] == ["2017-01-29"]
-    assert texts(root, "front/article-meta/pub-date/*") == ["29", "01", "2017"]
+    assert [d.get("iso-8601-date") for d in date] == ["2017-01-29", "2017"]
+    assert [(d.get("date-type"), d.get("pub-type")) for d in date] == [("pub", "epub"), ("collection", "collection")]
+    assert texts(root, "front/article-meta/pub-date[@date-type='pub']/*") == ["29", "01", "2017"]
     assert texts(root, "front/journal-meta/journal-title-group/journal-title") == ["Global Research"]
     assert texts(root, "front/journal-meta/publisher/publisher-name") == [
         "Centre for Research on Globalization"]
@@ -437,12 +438,13 @@ def test_an_empty_document_is_still_valid() -> None:
 def test_partial_dates(date: str, iso: str, parts: list[str]) -> None:
     data, _ = write_jats(Document(metadata=Metadata(title="T", date=date)))
     root = parse(data)
-    assert root.xpath("string(//pub-date/@iso-8601-date)") == iso
-    assert texts(root, "//pub-date/*") == parts
-    assert dtd_errors(data) == []
+    assert root.xpath("string(//pub-date[@date-type='pub']/@iso-8601-date)") == iso
+    assert texts(root, "//pub-date[@date-type='pub']/*") == parts
+    assert texts(root, "//pub-date[@pub-type='collection']/year") == [iso[:4]]
+    assert dtd_errors(data) == [] and jats4r_errors(data) == []
 
 
-@pytest.mark.parametrize("date", ["2017-02-30", "January 2017"])
+@pytest.mark.parametrize("date", ["2017-02-30", "January 2017", "20170", "2017-13"])
 def test_a_date_that_is_not_iso_is_kept_in_custom_meta_with_a_diagnostic(date: str) -> None:
     data, diagnostics = write_jats(Document(metadata=Metadata(title="T", date=date)))
     root = parse(data)
@@ -605,3 +607,40 @@ def test_a_numbered_list_interrupted_by_a_paragraph_continues_its_numbering() ->
     # Nothing to continue from: the number is kept as a label.
     assert texts(lists[2], "list-item/label") == ["7."]
     assert jats4r_errors(data) == []
+
+
+def test_a_holder_without_a_statement_gets_the_shared_rights_line_marked_supplied() -> None:
+    """The same line as the PDF, EPUB and bibliographic formats ("© 2017 Jane Doe"), never passed
+    off as printed: custom-meta and a supplied diagnostic say where it came from."""
+    document = Document(metadata=Metadata(title="T", date="2017-01-29"), rights=Rights(holders=("Jane Doe",)))
+    data, diagnostics = write_jats(document)
+    root = parse(data)
+    assert texts(root, "//permissions/copyright-statement") == ["© 2017 Jane Doe"]
+    assert texts(root, "//permissions/copyright-year") == ["2017"]
+    supplied = texts(root, "//custom-meta[@specific-use='supplied']/meta-name")
+    assert "copyright-statement" in supplied and "copyright-year" in supplied
+    assert {d.field for d in diagnostics if d.supplied} >= {"rights.statement", "rights.year"}
+    assert dtd_errors(data) == [] and jats4r_errors(data) == []
+
+
+def test_licence_and_the_notices_that_qualify_it_are_told_apart(full_doc: Document) -> None:
+    root = parse(write_jats(full_doc)[0])
+    paragraphs = root.xpath("//permissions/license/license-p")  # type: ignore[attr-defined]
+    assert [(p.get("content-type"), p.text) for p in paragraphs] == [
+        (None, "Republished with permission."),
+        ("fair-use", "This site contains copyrighted material used under fair use.")]
+
+
+@pytest.mark.parametrize(("language", "written"), [("en", "en"), ("pt_BR", "pt-BR"), ("C", None), ("english", None)])
+def test_xml_lang_is_the_shared_language_tag(language: str, written: str | None) -> None:
+    root = parse(write_jats(Document(metadata=Metadata(title="T", language=language)))[0])
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == written  # type: ignore[attr-defined]
+
+
+def test_link_descriptions_follow_the_language() -> None:
+    document = Document(metadata=Metadata(title="T", language="es"),
+                        body=(Para(content=(Link(content=(), url="https://example.org/a"),)),),
+                        rights=Rights(source="Fuente", source_url="https://example.org/b"))
+    root = parse(write_jats(document)[0])
+    titles = root.xpath("//ext-link/@xlink:title", namespaces=NS)  # type: ignore[attr-defined]
+    assert titles == ["Enlace a example.org", "Fuente original de este artículo"]

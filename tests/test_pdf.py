@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from citekit import __version__
-from citekit.derive import display_title, short_rights_line
+from citekit.derive import display_title, labels_for
 from citekit.errors import OptionError
 from citekit.model import (
     Author,
@@ -31,6 +31,7 @@ from citekit.model import (
     Link,
     ListBlock,
     Metadata,
+    Notice,
     Para,
     Quote,
     Rights,
@@ -40,6 +41,7 @@ from citekit.model import (
 from citekit.readers import read_path
 from citekit.writers import parse_options, write_bytes
 from citekit.writers.pdf import WRITER, PdfOptions
+from citekit.writers.pdf.flow import footer_line
 from conftest import CORPUS, ROOT, SEED, corpus_files, full_document, require_tool
 
 
@@ -56,13 +58,14 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def body_text(reader: PdfReader, footer: str) -> str:
+def body_text(reader: PdfReader, document: Document) -> str:
     """All pages' text, squashed, with each page's footer cut out (it sits between page bodies)."""
     total = len(reader.pages)
     pages = []
+    page_label = labels_for(document.metadata.language).page
     for number, page in enumerate(reader.pages, start=1):
         text = squash(page.extract_text())
-        for part in (squash(f"page {number} of {total}"), squash(footer)):
+        for part in (squash(page_label.format(number=number, total=total)), squash(footer_line(document))):
             head, found, tail = text.rpartition(part)
             assert found, f"page {number} lacks footer part {part!r}"
             text = head + tail
@@ -142,7 +145,7 @@ def link_uris(reader: PdfReader) -> list[str]:
 def test_every_body_paragraph_is_in_the_text_in_order(which: str, seed_doc: Document) -> None:
     document = full_document() if which == "full" else seed_doc
     reader = pdf(document)
-    text = body_text(reader, short_rights_line(document) or display_title(document).value)
+    text = body_text(reader, document)
     assert_in_order(leaf_texts(document.body), text)
 
 
@@ -150,7 +153,7 @@ def test_paragraphs_stay_in_order_across_page_breaks() -> None:
     document = long_document()
     reader = pdf(document)
     assert len(reader.pages) >= 3
-    assert_in_order(leaf_texts(document.body), body_text(reader, short_rights_line(document)))
+    assert_in_order(leaf_texts(document.body), body_text(reader, document))
 
 
 def test_measure_is_sixty_to_seventy_five_characters() -> None:
@@ -167,7 +170,7 @@ def test_title_block_back_matter_and_rights_are_printed() -> None:
     document = full_document()
     text = squash("".join(page.extract_text() for page in pdf(document).pages))
     meta, rights = document.metadata, document.rights
-    expected = [meta.site, meta.title, meta.subtitle, "Ana María García", "29 January 2017", meta.url,
+    expected = [meta.site, meta.title, meta.subtitle, "Ana María García", "January 29, 2017", meta.url,
                 "Ana María García writes about trade.", "Her book is out now.", "Source and rights",
                 rights.statement, rights.source, rights.license, *(n.text for n in rights.notices)]
     assert_in_order([e for e in expected if e], text)
@@ -249,7 +252,7 @@ def test_footer_on_every_page() -> None:
     for number, page in enumerate(reader.pages, start=1):
         text = squash(page.extract_text())
         assert squash(f"page {number} of {total}") in text
-        assert squash(short_rights_line(document)) in text
+        assert squash(footer_line(document)) in text
 
 
 def test_outline_entries_point_at_their_pages() -> None:
@@ -427,7 +430,7 @@ def test_corpus_converts(path: Path) -> None:
     assert len(reader.pages) >= 1
     assert reader.metadata.title
     assert_in_order(leaf_texts(document.body),
-                    body_text(reader, short_rights_line(document) or display_title(document).value))
+                    body_text(reader, document))
 
 
 def test_poppler_renders_the_seed_without_complaint(tmp_path: Path, seed_doc: Document) -> None:
@@ -463,3 +466,70 @@ def test_back_matter_prints_each_bio_and_notice_label_once() -> None:
     assert text.count("ann@example.org") == 1  # the bio prints the address: no extra contact line
     assert squash("Disclaimer: views are Ann's own.") in text
     assert "Disclaimer.Disclaimer" not in text
+
+
+# ------------------------------------------------------------------------------------------------
+# Fonts, run-in labels and notice links
+
+
+def font_names(reader: PdfReader) -> list[str]:
+    """/BaseFont of every font object the pages use, each object once."""
+    seen: dict[int, str] = {}
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for reference in fonts.get_object().values():
+            font = reference.get_object()
+            seen.setdefault(reference.idnum, str(font["/BaseFont"]).lstrip("/"))
+    return list(seen.values())
+
+
+def test_every_embedded_subset_has_its_own_tag() -> None:
+    """PDF 32000-1 §9.6.4: different subsets in one file get different tags (reportlab gave four
+    fonts the same AAAAAA+)."""
+    names = font_names(pdf(long_document()))
+    tags = [name.split("+", 1)[0] for name in names]
+    assert len(names) >= 4
+    assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags), names
+    assert len(set(tags)) == len(tags), names
+    # The same input gives the same tags (the counter runs per document, in writing order).
+    assert font_names(pdf(long_document())) == names
+
+
+def bold_runs(reader: PdfReader) -> list[str]:
+    """The text drawn in a bold face, run by run."""
+    runs: list[str] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if font is not None and "Bold" in str(font.get("/BaseFont", "")) and text.strip():
+            runs.append(text.strip())
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_colophon_labels_are_set_alike_and_notice_addresses_are_links() -> None:
+    document = full_document()
+    document = dataclasses.replace(document, rights=dataclasses.replace(
+        document.rights, license_url="https://creativecommons.org/licenses/by/4.0/",
+        notices=(*document.rights.notices, Notice(kind="disclaimer", text="Disclaimer: views are the author's."))))
+    reader = pdf(document)
+    bold = " ".join(bold_runs(reader))
+    # A printed "Disclaimer:" is set like the labels citekit adds ("Licence:", "Fair use:").
+    for label in ("Licence:", "Disclaimer:", "Fair use:", "Contact:"):
+        assert label in bold, (label, bold)
+    assert "Disclaimer.Disclaimer" not in squash("".join(page.extract_text() for page in reader.pages))
+    uris = link_uris(reader)
+    # The contact notice's address is a link, as the bio's is.
+    assert "mailto:press@example.org" in uris and "mailto:ana@example.org" in uris
+
+
+def test_labels_dates_and_footer_follow_the_language() -> None:
+    document = dataclasses.replace(full_document(), metadata=dataclasses.replace(
+        full_document().metadata, language="de", accessed="2020-03-01"))
+    text = " ".join(" ".join(page.extract_text() for page in pdf(document).pages).split())
+    for expected in ("Von Ana María García und Washington's Blog", "29. Januar 2017", "Quelle und Rechte",
+                     "Abgerufen am 1. März 2020.", "Über die Autoren", "Seite 1 von"):
+        assert expected in text, expected
+    for english in ("By Ana", "Source and rights", "page 1 of"):
+        assert english not in text

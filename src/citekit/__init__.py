@@ -24,9 +24,9 @@ from citekit._version import __version__
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-    from citekit.batch import BatchReport, DatasetOptions, ProgressCallback
+    from citekit.batch import BatchReport, DatasetOptions, ProgressCallback, WarningCallback
     from citekit.model import Document
-    from citekit.writers import WriterOptions
+    from citekit.writers import Writer, WriterOptions
 
 
 def normalise_text(text: str, *, name: str | None = None) -> Document:
@@ -60,7 +60,7 @@ def write(document: Document, writer_name: str, **options: Any) -> bytes:
 
 def convert(
     inputs: Sequence[str | Path] | str | Path,
-    to: Sequence[str] | str,
+    to: Sequence[str | Writer] | str,
     out_dir: str | Path,
     jobs: int | None = None,
     executor: Executor | None = None,
@@ -74,17 +74,23 @@ def convert(
     metadata: str | Path | None = None,
     dataset: DatasetOptions | None = None,
     on_input: ProgressCallback | None = None,
+    on_warning: WarningCallback | None = None,
+    reader: str | None = None,
 ) -> BatchReport:
     """Convert files, directories and datasets to every format in ``to``, under ``out_dir``.
 
     See :func:`citekit.batch.convert`. Returns the :class:`~citekit.batch.BatchReport` that is also
-    written to ``out_dir/citekit-report.json``; inputs that fail are in it, not raised.
+    written to ``out_dir/citekit-report.json``; inputs that fail are in it, not raised, and so is
+    why a batch stopped early (``report.stopped``: a full disk). ``on_warning`` receives what the
+    batch skipped or ignored (a FIFO in a walked tree, a previous report it could not trust).
+    ``reader`` reads every input with that reader (as ``--from``; see :mod:`citekit.readers`).
     """
     from citekit import batch
 
     return batch.convert(inputs, to, out_dir, jobs, executor, recursive=recursive, force=force,
                          combine=combine, options=options, overrides=overrides, accessed=accessed,
-                         metadata=metadata, dataset=dataset, on_input=on_input)
+                         metadata=metadata, dataset=dataset, on_input=on_input, on_warning=on_warning,
+                         reader=reader)
 
 
 def cite(

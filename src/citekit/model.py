@@ -369,6 +369,8 @@ class Provenance:
     """The citekit version that made the document."""
     source_name: str | None = None
     """The input's file name (no directories)."""
+    reader: str | None = None
+    """The reader that made the document ("text", "html", "markdown", "docx", …)."""
     fields: tuple[FieldSource, ...] = ()
     """One entry per filled field."""
     lines: tuple[LineSpan, ...] = ()

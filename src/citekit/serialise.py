@@ -141,6 +141,7 @@ def to_dict(document: Document) -> JSON:
             "input_sha256": prov.input_sha256,
             "citekit_version": prov.citekit_version,
             "source_name": prov.source_name,
+            "reader": prov.reader,
             "fields": [_drop_empty({"field": f.field, "lines": list(f.lines), "rule": f.rule,
                                     "supplied": f.supplied, "printed": f.printed}) | {"supplied": f.supplied}
                        for f in prov.fields],
@@ -349,6 +350,7 @@ class _Reader:
             input_sha256=self.text(prov.get("input_sha256"), "$.provenance.input_sha256"),
             citekit_version=self.text(prov.get("citekit_version"), "$.provenance.citekit_version"),
             source_name=self.text(prov.get("source_name"), "$.provenance.source_name"),
+            reader=self.text(prov.get("reader"), "$.provenance.reader"),
             fields=tuple(fields),
             lines=tuple(spans),
         )

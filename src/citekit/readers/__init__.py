@@ -1,52 +1,174 @@
-"""Readers turn input bytes into a :class:`~citekit.model.Document`.
+"""Readers turn input bytes into a :class:`~citekit.model.Document`; the twin of the writers' registry.
 
-An input is document JSON when it parses as a JSON object whose ``schema`` key is
-``citekit-document/1`` (whatever its suffix); anything else is article text for the normaliser.
+A reader is a :class:`Reader` value named in the entry-point group ``citekit.readers`` (see
+``pyproject.toml``), so another package can add an input format by declaring its own entry point.
+Each reader declares its name, the file suffixes and media types it reads, and a cheap ``sniff``
+that looks only at the input's first bytes (or a ZIP's directory).
+
+Which reader reads an input is decided once, by :func:`choose_reader`:
+
+1. the name the user gave (``--from NAME``, ``reader=``);
+2. else the first reader whose sniff recognises the bytes, in :data:`SNIFF_ORDER`;
+3. else the reader that claims the file's suffix;
+4. else ``text``: article text for the normaliser.
+
+A gzip-compressed input (a saved ``page.html.gz``) is uncompressed first, within
+:data:`MAX_INPUT_BYTES`, and the rules above apply to what it holds.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
+import gzip
+import io
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from citekit.errors import InputError
-from citekit.model import SCHEMA, Document
-from citekit.readers.text import decode_text
+from citekit.model import Document
+
+ENTRY_POINT_GROUP = "citekit.readers"
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""The largest input (after gzip) any reader is given: a saved page with its images inlined stays
+well under it; a 100 MB page is refused with an error that says so instead of filling memory."""
+
+SNIFF_ORDER = ("citekit-json", "epub", "odt", "docx", "jats", "html", "markdown")
+"""Sniffs are tried in this order (the most specific first); readers from plugins come after."""
+
+ReadFunction = Callable[[bytes, "str | None"], Document]
+SniffFunction = Callable[[bytes], bool]
 
 
-def looks_like_document_json(data: bytes) -> bool:
-    """True when ``data`` is a JSON object naming the citekit document schema."""
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith(b"{") or SCHEMA.encode() not in data:
-        return False
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reader:
+    """A registered input format."""
+
+    name: str
+    """The format's name for ``--from`` ("html", "markdown", "docx")."""
+    suffixes: tuple[str, ...]
+    """File suffixes it claims, lower case, dot included (".html", ".htm")."""
+    media_types: tuple[str, ...]
+    """IANA media types of its input."""
+    description: str
+    """One line for ``citekit formats``."""
+    read: ReadFunction
+    """``read(data, name)``: the document in ``data``; ``name`` is the input's file name, for errors."""
+    sniff: SniffFunction | None = None
+    """True when ``data`` is certainly this format; looks at the head only (cheap). None: never sniffed."""
+
+
+@cache
+def _load_readers() -> tuple[dict[str, Reader], dict[str, str]]:
+    """(readers by name, entry points that failed to load → why); one broken plugin spoils nothing else."""
+    readers: dict[str, Reader] = {}
+    broken: dict[str, str] = {}
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            reader = entry.load()
+        except Exception as error:  # a plugin's import error must not break the other formats
+            broken[entry.name] = f"{entry.value} failed to load: {type(error).__name__}: {error}"
+            continue
+        if not isinstance(reader, Reader):
+            broken[entry.name] = f"{entry.value} is not a citekit Reader"
+            continue
+        readers[reader.name] = reader
+    return dict(sorted(readers.items())), broken
+
+
+def available_readers() -> dict[str, Reader]:
+    """Every reader registered under the ``citekit.readers`` entry-point group, by name."""
+    return _load_readers()[0]
+
+
+def get_reader(name: str) -> Reader:
+    """The reader called ``name``; an unknown name is an OptionError listing the known ones."""
+    from citekit.errors import OptionError
+
+    readers, broken = _load_readers()
+    if name in broken:
+        raise OptionError(f"reader {name!r} is registered but unusable: {broken[name]}")
+    if name not in readers:
+        raise OptionError(f"unknown reader {name!r}; known readers: {', '.join(readers)}")
+    return readers[name]
+
+
+def claimed_suffixes() -> tuple[str, ...]:
+    """Every suffix a registered reader claims (what a directory walk picks up)."""
+    return tuple(sorted({suffix for reader in available_readers().values() for suffix in reader.suffixes}))
+
+
+def _sniff_order(readers: dict[str, Reader]) -> list[Reader]:
+    known = [readers[n] for n in SNIFF_ORDER if n in readers]
+    return known + [r for n, r in readers.items() if n not in SNIFF_ORDER]
+
+
+def choose_reader(data: bytes, name: str | None = None, *, reader: str | None = None) -> Reader:
+    """The reader for ``data``: the one named, else the one whose sniff says yes, else by suffix, else text."""
+    if reader is not None:
+        return get_reader(reader)
+    readers = available_readers()
+    for candidate in _sniff_order(readers):
+        if candidate.sniff is not None and candidate.sniff(data):
+            return candidate
+    if name:
+        lowered = name.lower()
+        by_suffix = [r for r in readers.values() if any(lowered.endswith(s) for s in r.suffixes)]
+        if by_suffix:
+            # ".citekit.json" before ".json": the longest suffix that matches wins.
+            return max(by_suffix, key=lambda r: max(len(s) for s in r.suffixes if lowered.endswith(s)))
+    return get_reader("text")
+
+
+def gunzip(data: bytes, *, name: str | None = None, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """``data`` uncompressed when it is gzip, in bounded memory; other data as it is."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    out = io.BytesIO()
     try:
-        parsed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return isinstance(parsed, dict) and parsed.get("schema") == SCHEMA
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            while chunk := stream.read(1 << 20):
+                out.write(chunk)
+                if out.tell() > limit:
+                    raise InputError(f"gzip input expands past {limit // (1 << 20)} MiB: refused", path=name)
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputError(f"not a readable gzip file: {error}", path=name) from error
+    return out.getvalue()
 
 
-def read_bytes(data: bytes, *, name: str | None = None) -> Document:
-    """Document JSON as it stands, or article text through the normaliser."""
-    from citekit import serialise
-    from citekit.normalise import normalise_text
-
-    if looks_like_document_json(data):
-        return serialise.loads(data.decode("utf-8-sig"), source=name)
-    text = decode_text(data, name=name)
-    document = normalise_text(text, name=name, raw=data)
-    return document
+def read_bytes(data: bytes, *, name: str | None = None, reader: str | None = None) -> Document:
+    """The document in ``data``, read by the reader :func:`choose_reader` picks."""
+    return read_with_reader(data, name=name, reader=reader)[0]
 
 
-def read_path(path: Path) -> Document:
+def read_with_reader(data: bytes, *, name: str | None = None, reader: str | None = None) -> tuple[Document, str]:
+    """(the document in ``data``, the name of the reader that read it).
+
+    The document's provenance records its reader; document JSON is read as it stands, so it keeps
+    the reader that first made it."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"input is {len(data) / (1 << 20):.0f} MiB; citekit reads inputs up to "
+                         f"{MAX_INPUT_BYTES >> 20} MiB", path=name)
+    data = gunzip(data, name=name)
+    inner_name = name[:-3] if name and name.lower().endswith(".gz") else name
+    chosen = choose_reader(data, inner_name, reader=reader)
+    document = chosen.read(data, name)
+    if chosen.name != "citekit-json":
+        document = replace(document, provenance=replace(document.provenance, reader=chosen.name))
+    return document, chosen.name
+
+
+def read_path(path: Path, *, reader: str | None = None) -> Document:
     """Read one input file; errors name the file."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", path=path) from error
     try:
-        return read_bytes(data, name=path.name)
+        return read_bytes(data, name=path.name, reader=reader)
     except InputError as error:
         error.path = str(path)
         raise
@@ -57,4 +179,25 @@ def with_source_name(document: Document, name: str) -> Document:
     return replace(document, provenance=replace(document.provenance, source_name=name))
 
 
-__all__ = ["looks_like_document_json", "read_bytes", "read_path", "with_source_name"]
+def looks_like_document_json(data: bytes) -> bool:
+    """True when ``data`` is a JSON object naming the citekit document schema (kept for callers)."""
+    from citekit.readers.document_json import sniff
+
+    return sniff(data)
+
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "MAX_INPUT_BYTES",
+    "Reader",
+    "available_readers",
+    "choose_reader",
+    "claimed_suffixes",
+    "get_reader",
+    "gunzip",
+    "looks_like_document_json",
+    "read_bytes",
+    "read_path",
+    "read_with_reader",
+    "with_source_name",
+]

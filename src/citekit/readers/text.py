@@ -8,6 +8,8 @@ from __future__ import annotations
 import codecs
 
 from citekit.errors import InputError
+from citekit.model import Document
+from citekit.readers import Reader
 
 # Magic numbers of formats people pass by mistake; named so the error says what the file is.
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -74,3 +76,19 @@ def _detect(data: bytes, name: str | None) -> str:
     if controls > max(8, len(decoded) // 100):
         raise InputError("binary data, not article text", path=name)
     return decoded
+
+
+def read(data: bytes, name: str | None) -> Document:
+    """Article text through the normaliser."""
+    from citekit.normalise import normalise_text
+
+    return normalise_text(decode_text(data, name=name), name=name, raw=data)
+
+
+READER = Reader(
+    name="text",
+    suffixes=(".txt", ".text"),
+    media_types=("text/plain",),
+    description="article text scraped from a page (title, byline, body, bio, rights lines) via the normaliser",
+    read=read,
+)

@@ -24,6 +24,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import IO, Any, TypeVar
 
+from citekit._suggest import did_you_mean
 from citekit.errors import OptionError
 from citekit.model import Document
 
@@ -114,7 +115,8 @@ def get_writer(name: str) -> Writer:
     if name in broken:
         raise OptionError(f"format {name!r} is registered but unusable: {broken[name]}")
     if name not in writers:
-        raise OptionError(f"unknown format {name!r}; known formats: {', '.join(writers)}")
+        hint = did_you_mean(name, writers)
+        raise OptionError(f"unknown format {name!r}{hint} (formats: {', '.join(writers)})")
     return writers[name]
 
 
@@ -151,8 +153,9 @@ def parse_options(options_type: type[_T], raw: Mapping[str, str]) -> _T:
     for key, value in raw.items():
         name = key.replace("-", "_")
         if name not in known:
-            listed = ", ".join(n.replace("_", "-") for n in known) or "none"
-            raise OptionError(f"unknown option {key!r} for this format; options: {listed}")
+            keys = [n.replace("_", "-") for n in known]
+            hint = did_you_mean(key, keys)
+            raise OptionError(f"unknown option {key!r} for this format{hint} (options: {', '.join(keys) or 'none'})")
         choices = known[name].metadata.get("choices") or ()
         if choices and value not in choices:
             raise OptionError(f"option {key}: expected one of {', '.join(choices)}, got {value!r}")

@@ -7,6 +7,7 @@ writer then encodes the result as its format needs (percent-encoding in EPUB, 7-
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 from citekit.model import safe_url
@@ -28,3 +29,38 @@ def absolute_url(url: str | None, base: str | None) -> str | None:
         return safe_url(urljoin(page, target))
     except ValueError:  # a target urljoin cannot combine with the page ("//[::1")
         return None
+
+
+# An address or link inside one whitespace-free token, matched whole (never searched for inside a
+# long text, so nothing backtracks across it).
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+_WEB = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_EDGE = "([{<\"'“‘"
+_TAIL = ".,;:!?)]}>\"'”’"
+
+
+def text_links(text: str) -> list[tuple[str, str | None]]:
+    """``text`` cut into (piece, target) runs: an email address printed in a notice gets a
+    ``mailto:`` target, an http(s) address itself; everything else has None. The pieces join to
+    ``text`` exactly, so a writer that links them prints the same words."""
+    runs: list[tuple[str, str | None]] = []
+    plain = ""
+    for token in re.split(r"(\s+)", text):
+        core = token.lstrip(_EDGE).rstrip(_TAIL)
+        target = None
+        if "@" in core and _EMAIL.fullmatch(core):
+            target = safe_url(f"mailto:{core}")
+        elif core[:4].lower() == "http" and _WEB.fullmatch(core):
+            target = safe_url(core)
+        if target is None:
+            plain += token
+            continue
+        start = token.index(core)
+        plain += token[:start]
+        if plain:
+            runs.append((plain, None))
+        runs.append((core, target))
+        plain = token[start + len(core):]
+    if plain:
+        runs.append((plain, None))
+    return runs

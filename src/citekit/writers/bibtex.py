@@ -15,6 +15,30 @@ decodes by exactly these rules):
 - Runs of whitespace become one space: a blank line inside a field would be a paragraph break.
 - URLs are verbatim (biblatex ``url``, BibTeX ``\\url{…}``); only the characters that would
   break the .bib syntax (braces, backslash, whitespace) are percent-encoded.
+
+Which fields (``tests/test_bibtex.py`` prints every entry with LaTeX and the standard styles;
+``tests/test_readback.py`` holds them against Zotero's import mapping and citation.js). Each entry
+prints, in the format's own styles, the reference ``citekit cite`` gives: authors, title, site,
+date, URL, and nothing about rights. What those styles do not print, other readers still find in
+fields the styles skip:
+
+- Rights go in ``copyright`` (the copyright line, licence and source line), the field Zotero's
+  BibTeX import reads as Rights and its BibTeX export writes. No standard style prints it: bibtex
+  styles ignore fields they do not declare, and biber drops fields outside biblatex's data model.
+- The site: BibLaTeX prints ``titleaddon`` after the title (Zotero's own BibLaTeX export puts a
+  Website Title there) and repeats it in ``booktitle``, which the @online driver does not print
+  and which citation.js reads as ``container-title`` and Zotero as Website Title. BibTeX prints
+  the site in ``note`` and repeats it in ``publisher``, which @misc does not print and which
+  citation.js (@misc is a CSL ``document``) and Zotero (@misc is a Book) read as the publisher.
+- A web page's publisher organisation is not in its reference (see
+  :mod:`citekit.writers.csl_json`), and every .bib field that could hold it is either printed by
+  the styles or read as the publisher by citation.js: it is left out, with a diagnostic. With no
+  site, the publisher is the name printed (``organization``, ``note``).
+- BibTeX has only ``year`` and ``month``; ``date`` (unprinted) keeps the day for Zotero and
+  citation.js, and ``url`` (unprinted by the standard styles) the address beside ``howpublished``.
+
+``biber --validate-datamodel`` names the two deliberate fields outside @online's data model
+(``booktitle``, ``copyright``); biber and biblatex otherwise ignore them.
 """
 
 from __future__ import annotations
@@ -23,15 +47,28 @@ import re
 from collections.abc import Sequence
 from typing import IO
 
-from citekit.derive import citation_key_base, display_title, iso_date_parts, unique_keys
+from citekit.derive import (
+    citation_key_base,
+    display_title,
+    is_person,
+    labels_for,
+    parse_date,
+    primary_language,
+    reader_date,
+    rights_summary,
+    sentences,
+    source_line,
+    unique_keys,
+)
 from citekit.model import CONTROL_CHARACTERS, Author, Document
 from citekit.writers import Diagnostic, Writer, WriterOptions
 from citekit.writers.csl_json import (
     article_url,
     collection_diagnostics,
     keywords,
-    rights_note,
+    reference_source,
     title_with_subtitle,
+    unnamed_publisher,
 )
 
 # Characters LaTeX treats specially in running text, and what stands for each.
@@ -111,7 +148,7 @@ def _name_part(text: str) -> str:
 
 def name(author: Author) -> str:
     """``Family, Given`` for a person; ``{Organisation}`` kept whole for anything else."""
-    if author.literal is None and author.family:
+    if is_person(author) and author.family:
         family = _name_part(author.family)
         return f"{family}, {_name_part(author.given)}" if author.given else family
     return f"{{{latex_escape(author.literal or author.name)}}}"
@@ -126,6 +163,17 @@ def _braced(value: str) -> str:
     return f"{{{value}}}"
 
 
+def _rights(document: Document) -> list[tuple[str, str]]:
+    """``copyright``: the copyright line, licence and source line, a field no standard style prints."""
+    text = sentences(rights_summary(document), source_line(document))
+    return [("copyright", _braced(latex_escape(text)))] if text else []
+
+
+def _names(document: Document) -> tuple[str | None, str | None]:
+    """(site, publisher the reference shows): the names of a web page's reference."""
+    return reference_source(document, "webpage")
+
+
 def biblatex_fields(document: Document) -> list[tuple[str, str]]:
     """The fields of the ``@online`` entry, each value in its final .bib form (braces included)."""
     meta = document.metadata
@@ -135,78 +183,69 @@ def biblatex_fields(document: Document) -> list[tuple[str, str]]:
     fields.append(("title", _braced(protect_title(display_title(document).value))))
     if meta.subtitle:
         fields.append(("subtitle", _braced(protect_title(meta.subtitle))))
-    # biber's data model allows neither `journaltitle` nor `publisher` in @online, whose driver
-    # prints `organization` (a list) after the title: the site, then the organisation behind it.
-    organizations = [o for o in (meta.site, meta.publisher) if o and o.strip()]
-    if len(organizations) == 2 and organizations[0].casefold() == organizations[1].casefold():
-        organizations.pop()
-    if organizations:
-        listed = " and ".join(f"{{{latex_escape(o)}}}" for o in organizations)
-        fields.append(("organization", _braced(listed)))
-    if iso_date_parts(meta.date) is not None:
-        assert meta.date is not None
-        fields.append(("date", _braced(meta.date.strip())))
+    site, shown = _names(document)
+    if site:
+        fields += [("titleaddon", _braced(latex_escape(site))), ("booktitle", _braced(latex_escape(site)))]
+    if shown:
+        fields.append(("organization", _braced(f"{{{latex_escape(shown)}}}")))
+    date = parse_date(meta.date)
+    if date is not None:
+        fields.append(("date", _braced(date.iso())))
     url = article_url(document)
     if url:
         fields.append(("url", _braced(url_text(url))))
-    if iso_date_parts(meta.accessed) is not None:
-        assert meta.accessed is not None
-        fields.append(("urldate", _braced(meta.accessed.strip())))
-    if meta.language:
-        langid = _LANGIDS.get(meta.language.split("-")[0].lower())
-        if langid:
-            fields.append(("langid", _braced(langid)))
+    accessed = parse_date(meta.accessed)
+    if accessed is not None:
+        fields.append(("urldate", _braced(accessed.iso())))
+    langid = _LANGIDS.get(primary_language(meta.language) or "")
+    if langid:
+        fields.append(("langid", _braced(langid)))
     terms = keywords(document)
     if terms:
         fields.append(("keywords", _braced(keyword_list(terms))))
-    note = rights_note(document)
-    if note:
-        fields.append(("addendum", _braced(latex_escape(note))))
-    return fields
+    return fields + _rights(document)
 
 
 def bibtex_fields(document: Document) -> list[tuple[str, str]]:
     """The fields of the ``@misc`` entry, each value in its final .bib form (``month`` is a macro)."""
     meta = document.metadata
     fields: list[tuple[str, str]] = []
+    site, shown = _names(document)
     if meta.authors:
         fields.append(("author", _braced(" and ".join(name(a) for a in meta.authors))))
     else:
         # Classic styles sort an entry without author by its `key` field (and warn without one).
-        sort_name = meta.site or meta.publisher or display_title(document).value
+        sort_name = site or shown or display_title(document).value
         fields.append(("key", _braced(latex_escape(sort_name))))
     title = title_with_subtitle(display_title(document).value, meta.subtitle)
     fields.append(("title", _braced(protect_title(title))))
     url = article_url(document)
     if url:
         fields.append(("howpublished", _braced(f"\\url{{{url_text(url)}}}")))
-    parts = iso_date_parts(meta.date)
-    if parts:
-        fields.append(("year", _braced(str(parts[0]))))
-        if len(parts) >= 2:
-            fields.append(("month", _MONTHS[parts[1] - 1]))
-    accessed = None
-    if meta.accessed and iso_date_parts(meta.accessed):
-        accessed = f"Accessed {meta.accessed.strip()}"
-    # BibTeX's @misc has no field for the site, the publisher or the access date: the note
-    # carries them, so that styles print them.
-    site = meta.site
-    if meta.publisher and (not site or meta.publisher.casefold() != site.casefold()):
-        site = f"{site}, {meta.publisher}" if site else meta.publisher
-    note = " ".join(p for p in (_end(site), rights_note(document), _end(accessed)) if p)
+    date = parse_date(meta.date)
+    if date is not None:
+        fields.append(("year", _braced(str(date.year))))
+        if date.month is not None:
+            fields.append(("month", _MONTHS[date.month - 1]))
+    accessed = parse_date(meta.accessed)
+    accessed_text = None
+    if accessed is not None:
+        accessed_text = labels_for(meta.language).accessed.format(date=reader_date(accessed, meta.language))
+    # @misc has no field for the site or the access date that the standard styles print: `note` does.
+    note = sentences(site or shown or "", accessed_text or "")
     if note:
         fields.append(("note", _braced(latex_escape(note))))
+    # Unprinted by the standard styles; read by Zotero and citation.js (see the module docstring).
+    if url:
+        fields.append(("url", _braced(url_text(url))))
+    if date is not None:
+        fields.append(("date", _braced(date.iso())))
+    if site or shown:
+        fields.append(("publisher", _braced(latex_escape(site or shown or ""))))
     terms = keywords(document)
     if terms:
         fields.append(("keywords", _braced(keyword_list(terms))))
-    return fields
-
-
-def _end(text: str | None) -> str | None:
-    if not text or not text.strip():
-        return None
-    text = clean(text)
-    return text if text[-1] in ".!?" else text + "."
+    return fields + _rights(document)
 
 
 def render(entry_type: str, entries: Sequence[tuple[str, list[tuple[str, str]]]]) -> str:
@@ -234,9 +273,14 @@ def _diagnostics(documents: Sequence[Document], what: str) -> list[Diagnostic]:
         if not document.metadata.authors:
             out.append(Diagnostic(field="metadata.authors",
                                   message=f"{prefix}no author; {what} sorts by title"))
-        if iso_date_parts(document.metadata.date) is None:
+        if parse_date(document.metadata.date) is None:
             out.append(Diagnostic(field="metadata.date",
                                   message=f"{prefix}no ISO publication date; date left out"))
+        publisher = unnamed_publisher(document, "webpage")
+        if publisher:
+            out.append(Diagnostic(field="metadata.publisher",
+                                  message=f"{prefix}publisher {publisher!r} left out: a web page's reference "
+                                          "names its site, and every field that would keep it is printed"))
     return out
 
 

@@ -1,8 +1,21 @@
 """The CSL-JSON writer: one CSL item per document, for citeproc (pandoc, Zotero, citeproc-js).
 
 Items follow the CSL 1.0.2 data schema (``csl-data.json``), which allows no keys of its own:
-what CSL has no variable for (rights, keyword groups, which values citekit supplied) goes into
-``custom``, and the rights also into ``note`` as one readable line.
+what CSL has no variable for (rights, keyword groups, which values citekit supplied, a web page's
+publisher) goes into ``custom``, which no CSL processor reads.
+
+The exported item is the item ``citekit cite`` formats: a file exported here and formatted by
+citeproc-js (Zotero, citation.js) or by pandoc gives the reference ``cite`` gives. Two fields are
+therefore not written as CSL variables:
+
+- ``note``: styles that print ``note`` would put the copyright line inside the reference, and
+  citeproc-js reads ``key: value`` lines in ``note`` as variables ("Source: …" would become
+  ``source``). The rights stay in ``custom.rights``. (Zotero's CSL-JSON import keeps no
+  ``custom``; the RIS and BibTeX exports carry the rights into Zotero's Rights field.)
+- ``publisher`` of a ``webpage`` or ``post-weblog`` that names its site: apa.csl (written against
+  Zotero data, whose web page and blog post types have no publisher) prints it as a second site
+  name ("Centre for Research on Globalization. Global Research."), where APA 7 §10.16 gives the
+  site name alone. It is kept in ``custom.publisher``.
 
 :func:`csl_item` and :func:`csl_items` are pure functions of their arguments, for callers that
 want the items as Python data (``citekit cite`` hands them to pandoc's citeproc).
@@ -15,7 +28,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from citekit.derive import citation_key_base, display_title, iso_date_parts, unique_keys
+from citekit.derive import (
+    citation_key_base,
+    copyright_year,
+    display_title,
+    is_person,
+    language_tag,
+    parse_date,
+    rights_line,
+    unique_keys,
+)
 from citekit.model import Author, Document, safe_url
 from citekit.writers import Diagnostic, Writer, WriterOptions, option
 
@@ -31,10 +53,15 @@ from citekit.writers import Diagnostic, Writer, WriterOptions, option
 #   site like a newspaper: for such outlets (Jordan Times, Daily Sabah) a user picks
 #   ``-O csl-type=article-newspaper``, which both styles then render in their newspaper form.
 # Cost of the choice: apa.csl prints a webpage's publisher before the site ("Centre for Research
-# on Globalization. Global Research."), where APA shows the site only. tests/test_csl_json.py
-# renders the seed with pandoc's citeproc in both styles to hold these claims.
+# on Globalization. Global Research."), where APA shows the site only; so a webpage's publisher
+# is not a CSL variable (see the module docstring). tests/test_csl_json.py renders the seed with
+# pandoc's citeproc in both styles to hold these claims.
 DEFAULT_CSL_TYPE = "webpage"
 CSL_TYPES = ("webpage", "article-newspaper", "article-magazine", "post-weblog", "article")
+
+SITE_ONLY_TYPES = frozenset({"webpage", "post-weblog"})
+"""Types whose reference names the site and not the organisation behind it (APA 7 §10.16; Zotero's
+web page and blog post have no publisher field)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,7 +74,7 @@ class CslOptions(WriterOptions):
 
 def _name(author: Author) -> dict[str, str]:
     """A CSL name: family/given for a person, literal for an organisation or an unsplit name."""
-    if author.literal is None and author.family:
+    if is_person(author) and author.family:
         name = {"family": author.family}
         if author.given:
             name["given"] = author.given
@@ -59,10 +86,10 @@ def _date(value: str | None) -> dict[str, Any] | None:
     """A CSL date: date-parts from an ISO date (kept partial), else the string as ``raw``."""
     if not value:
         return None
-    parts = iso_date_parts(value)
-    if parts is None:
+    date = parse_date(value)
+    if date is None:
         return {"raw": value}
-    return {"date-parts": [list(parts)]}
+    return {"date-parts": [list(date.parts)]}
 
 
 def article_url(document: Document) -> str | None:
@@ -93,31 +120,44 @@ def title_with_subtitle(title: str, subtitle: str | None) -> str:
     return title + (" " if title[-1:] in {"?", "!", ":"} else ": ") + subtitle
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".!?" else text + "."
+def unnamed_publisher(document: Document, csl_type: str) -> str | None:
+    """The publisher a reference of ``csl_type`` leaves out (see :func:`reference_source`), unless it
+    only repeats the site's name."""
+    site, shown = reference_source(document, csl_type)
+    publisher = (document.metadata.publisher or "").strip()
+    named = {(name or "").casefold() for name in (site, shown)}
+    return publisher if publisher and publisher.casefold() not in named else None
 
 
-def rights_note(document: Document) -> str:
-    """Copyright statement, licence and source as one line of sentences ("" when none is printed)."""
-    rights = document.rights
-    statement = rights.statement
-    if not statement and rights.holders:
-        year = f" {rights.year}" if rights.year else ""
-        statement = f"Copyright ©{year} " + ", ".join(rights.holders)
-    parts = [p for p in (statement, rights.license, rights.source) if p and p.strip()]
-    return " ".join(_sentence(p) for p in parts)
+def reference_source(document: Document, csl_type: str) -> tuple[str | None, str | None]:
+    """(site, publisher) as a reference of ``csl_type`` names them: the site always; the publisher
+    unless the type is a web page or blog post that names its site, or it only repeats the site."""
+    meta = document.metadata
+    site = (meta.site or "").strip() or None
+    publisher = (meta.publisher or "").strip() or None
+    if publisher and site and (csl_type in SITE_ONLY_TYPES or publisher.casefold() == site.casefold()):
+        publisher = None
+    return site, publisher
 
 
-def _rights_custom(document: Document) -> dict[str, Any]:
+def _rights_custom(document: Document) -> tuple[dict[str, Any], dict[str, str]]:
+    """``custom.rights`` (the shared copyright line and year, holders, licence, source, notices)
+    and which of its values were supplied rather than printed (field → rule)."""
     rights = document.rights
     out: dict[str, Any] = {}
-    if rights.statement:
-        out["statement"] = rights.statement
+    supplied: dict[str, str] = {}
+    line = rights_line(document)
+    if line:
+        out["statement"] = line
+        if not (rights.statement or "").strip():
+            supplied["rights.statement"] = "holders-and-year"
     if rights.holders:
         out["holders"] = list(rights.holders)
-    if rights.year is not None:
-        out["year"] = rights.year
+    year = copyright_year(document)
+    if year is not None:
+        out["year"] = year.value
+        if year.supplied:
+            supplied["rights.year"] = year.rule
     if rights.license:
         out["license"] = rights.license
     if rights.license_url and safe_url(rights.license_url):
@@ -128,7 +168,7 @@ def _rights_custom(document: Document) -> dict[str, Any]:
         out["source-url"] = rights.source_url.strip()
     if rights.notices:
         out["notices"] = [{"kind": n.kind, "text": n.text} for n in rights.notices]
-    return out
+    return out, supplied
 
 
 def csl_item(document: Document, *, key: str, csl_type: str = DEFAULT_CSL_TYPE) -> dict[str, Any]:
@@ -141,11 +181,11 @@ def csl_item(document: Document, *, key: str, csl_type: str = DEFAULT_CSL_TYPE) 
         item["title-short"] = title.value
     if meta.authors:
         item["author"] = [_name(a) for a in meta.authors]
-    if meta.site:
-        item["container-title"] = meta.site
-    # A publisher equal to the site would print twice ("Global Research. Global Research.").
-    if meta.publisher and (not meta.site or meta.publisher.casefold() != meta.site.casefold()):
-        item["publisher"] = meta.publisher
+    site, publisher = reference_source(document, csl_type)
+    if site:
+        item["container-title"] = site
+    if publisher:
+        item["publisher"] = publisher
     issued = _date(meta.date)
     if issued:
         item["issued"] = issued
@@ -158,21 +198,24 @@ def csl_item(document: Document, *, key: str, csl_type: str = DEFAULT_CSL_TYPE) 
     terms = keywords(document)
     if terms:
         item["keyword"] = ", ".join(terms)
-    if meta.language:
-        item["language"] = meta.language
+    language = language_tag(meta.language)
+    if language:
+        item["language"] = language
     if meta.issn:
         item["ISSN"] = meta.issn
-    note = rights_note(document)
-    if note:
-        item["note"] = note
     custom: dict[str, Any] = {}
-    rights = _rights_custom(document)
+    rights, supplied = _rights_custom(document)
     if rights:
         custom["rights"] = rights
+    left_out = unnamed_publisher(document, csl_type)
+    if left_out:
+        custom["publisher"] = left_out
     if meta.keyword_groups:
         custom["keyword-groups"] = {g.label: list(g.terms) for g in meta.keyword_groups}
     if title.supplied:
-        custom["supplied"] = {"title": title.rule}
+        supplied = {"title": title.rule, **supplied}
+    if supplied:
+        custom["supplied"] = supplied
     if custom:
         item["custom"] = custom
     return item
@@ -192,12 +235,15 @@ def diagnostics(document: Document) -> list[Diagnostic]:
         out.append(Diagnostic(field="metadata.title", supplied=True,
                               message=f"no printed title; used {title.value!r} ({title.rule})"))
     meta = document.metadata
-    if meta.date and iso_date_parts(meta.date) is None:
+    if meta.date and parse_date(meta.date) is None:
         out.append(Diagnostic(field="metadata.date",
                               message=f"not an ISO date, written as raw: {meta.date!r}"))
     if meta.url and article_url(document) is None:
         out.append(Diagnostic(field="metadata.url",
                               message=f"not an absolute http(s) URL, left out: {meta.url!r}"))
+    if meta.language and language_tag(meta.language) is None:
+        out.append(Diagnostic(field="metadata.language",
+                              message=f"not a language tag, left out: {meta.language!r}"))
     return out
 
 

@@ -1,26 +1,38 @@
-"""The RIS writer: records reference managers import (Zotero, EndNote, Mendeley).
+"""The RIS writer: records reference managers import (Zotero, EndNote, Mendeley, citation.js).
 
-Tags follow Zotero's RIS translator (``RIS.js``), so an import lands in the right fields:
+Tags are chosen by what Zotero's RIS translator (``RIS.js``) and citation.js (``plugin-ris``) do
+with them; ``tests/data/zotero/ris-import.json`` holds Zotero's mapping and
+``tests/test_readback.py`` loads the records in citation.js:
 
-====  ==================================  ==============================================
-Tag   From                                Zotero field
-====  ==================================  ==============================================
-TY    ``-O ris-type`` (ELEC by default)   ELEC → Web Page, NEWS → Newspaper Article,
-                                          BLOG → Blog Post
-ID    citation key, unique in the file    (ignored by Zotero; matches BibTeX/CSL keys)
-TI    title (": subtitle")                Title
-ST    title without subtitle              Short Title
-AU    "Family, Given" or the literal      Author (Zotero splits at the first comma)
-T2    site                                Website Title / Publication / Blog Title
-PB    publisher                           kept as a note: none of the three types has one
-PY    year                                Date (backup)
-DA    YYYY/MM/DD/ (partial stays partial) Date
-UR    article URL (absolute http(s))      URL
-Y2    access date, only when recorded     Accessed
-KW    one tag per keyword                 Tags
-LA    language                            Language
-N1    copyright line, licence; source     Notes (one note each)
-====  ==================================  ==============================================
+====  ====================================  ==============================================
+Tag   From                                  Zotero; citation.js
+====  ====================================  ==============================================
+TY    ``-O ris-type`` (ELEC by default)     Web Page, Newspaper Article, Blog Post;
+                                            webpage, article-newspaper, post-weblog
+ID    citation key, unique in the file      ignored by both
+TI    title (": subtitle")                  Title; title
+ST    title without subtitle                Short Title; title-short
+AU    "Family, Given" or the name whole     Author (split at the first comma); author
+T2    site                                  Website / Publication / Blog Title;
+                                            container-title (NEWS, BLOG), collection-title (ELEC)
+PB    ELEC: the site; NEWS: the publisher   dropped (none of the three Zotero types has a
+                                            publisher); publisher, which styles print
+PY    year                                  Date (backup); issued
+DA    YYYY/MM/DD/ (partial stays partial)   Date; issued
+UR    article URL (absolute http(s))        URL; URL
+Y2    access date, only when recorded       Accessed; accessed (not for ELEC)
+KW    one tag per keyword                   Tags; keyword
+LA    language tag                          Language; language
+CR    copyright line and licence            Rights; ignored
+N1    source attribution (with its URL)     a note; note
+====  ====================================  ==============================================
+
+Why PB is the site in ELEC records: citation.js reads an ELEC record's T2 as ``collection-title``,
+which styles do not print for web pages, so without PB its references lose the site; with the
+site in PB, APA prints it where ``citekit cite`` does. A web page's publisher organisation is not
+in its reference (see :mod:`citekit.writers.csl_json`) and Zotero's Web Page has no field for it:
+it is kept in a note. ``CR`` is not in the RIS specification; Zotero imports it as Rights, other
+programs skip it.
 
 ELEC is the default for the same reason CSL-JSON uses ``webpage``: these are articles on news
 and commentary websites, not a newspaper's or a blog's (see :mod:`citekit.writers.csl_json`).
@@ -34,11 +46,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from citekit.derive import citation_key_base, display_title, iso_date_parts, unique_keys
-from citekit.model import Author, Document, safe_url
+from citekit.derive import (
+    citation_key_base,
+    display_title,
+    inverted_name,
+    is_person,
+    labels_for,
+    language_tag,
+    parse_date,
+    rights_summary,
+    source_line,
+    unique_keys,
+)
+from citekit.model import Document
 from citekit.writers import Diagnostic, Writer, WriterOptions, option
 
 RIS_TYPES = ("ELEC", "NEWS", "BLOG")
+CSL_TYPES = {"ELEC": "webpage", "NEWS": "article-newspaper", "BLOG": "post-weblog"}
+"""The CSL type each RIS type is read as (citation.js, Zotero), which decides the names shown."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,46 +80,29 @@ def _line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _author(author: Author) -> str:
-    if author.literal is None and author.family:
-        return f"{author.family}, {author.given}" if author.given else author.family
-    return author.literal or author.name
-
-
 def _ris_date(value: str | None) -> str | None:
     """``2017-01-29`` → ``2017/01/29/``; ``2017-01`` → ``2017/01//``; not ISO → None."""
-    parts = iso_date_parts(value)
-    if parts is None:
+    date = parse_date(value)
+    if date is None:
         return None
-    fields = [f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])]
+    fields = [f"{date.year:04d}", *(f"{p:02d}" for p in date.parts[1:])]
     fields += [""] * (3 - len(fields))
     return "/".join(fields) + "/"
 
 
-def _sentence(text: str) -> str:
-    text = _line(text)
-    return text if not text or text[-1] in ".!?" else text + "."
+def _names(document: Document, ris_type: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """T2 and PB (see the module docstring), and the notes that keep a publisher PB cannot hold."""
+    from citekit.writers.csl_json import reference_source, unnamed_publisher
 
-
-def _rights_notes(document: Document) -> list[str]:
-    """Copyright (statement and licence) as one note, the source attribution as another."""
-    rights = document.rights
-    notes = []
-    statement = rights.statement
-    if not statement and rights.holders:
-        year = f" {rights.year}" if rights.year else ""
-        statement = f"Copyright ©{year} " + ", ".join(rights.holders)
-    copyright_parts = [_sentence(p) for p in (statement, rights.license) if p and p.strip()]
-    if rights.license_url and safe_url(rights.license_url):
-        copyright_parts.append(f"Licence: {rights.license_url.strip()}")
-    if copyright_parts:
-        notes.append(" ".join(copyright_parts))
-    source_parts = [_sentence(rights.source)] if rights.source and rights.source.strip() else []
-    if rights.source_url and safe_url(rights.source_url):
-        source_parts.append(f"Source: {rights.source_url.strip()}")
-    if source_parts:
-        notes.append(" ".join(source_parts))
-    return notes
+    csl_type = CSL_TYPES[ris_type]
+    site, publisher = reference_source(document, csl_type)
+    tags = [("T2", site)] if site else []
+    shown = site if ris_type == "ELEC" else publisher
+    if shown:
+        tags.append(("PB", shown))
+    organisation = unnamed_publisher(document, csl_type)
+    notes = [f"{labels_for(document.metadata.language).publisher}: {organisation}"] if organisation else []
+    return tags, notes
 
 
 def record(
@@ -121,8 +129,8 @@ def record(
     else:
         tags.append(("TI", title.value))
     for index, author in enumerate(meta.authors):
-        name = _author(author)
-        if author.literal is not None and "," in name:
+        name = inverted_name(author)
+        if not is_person(author) and "," in name:
             diagnostics.append(
                 Diagnostic(
                     field=f"metadata.authors[{index}]",
@@ -130,10 +138,8 @@ def record(
                 )
             )
         tags.append(("AU", name))
-    if meta.site:
-        tags.append(("T2", meta.site))
-    if meta.publisher and (not meta.site or meta.publisher.casefold() != meta.site.casefold()):
-        tags.append(("PB", meta.publisher))
+    names, notes = _names(document, ris_type)
+    tags += names
     date = _ris_date(meta.date)
     if date:
         tags += [("PY", date[:4]), ("DA", date)]
@@ -152,9 +158,11 @@ def record(
     if accessed:
         tags.append(("Y2", accessed))
     tags += [("KW", term) for term in keywords(document)]
-    if meta.language:
-        tags.append(("LA", meta.language))
-    tags += [("N1", note) for note in _rights_notes(document)]
+    language = language_tag(meta.language)
+    if language:
+        tags.append(("LA", language))
+    tags.append(("CR", rights_summary(document)))
+    tags += [("N1", note) for note in (source_line(document), *notes)]
     return [(tag, _line(value)) for tag, value in tags if _line(value)], diagnostics
 
 

@@ -43,6 +43,7 @@ def _stylesheet(options: EpubOptions) -> tuple[bytes, bool]:
 
 
 def write(document: Document, stream: IO[bytes], options: EpubOptions) -> Sequence[Diagnostic]:
+    from citekit.derive import language_tag
     from citekit.writers.epub.content import build_pages, make_context, serialise
     from citekit.writers.epub.package import (
         ROOT_DIR,
@@ -52,7 +53,7 @@ def write(document: Document, stream: IO[bytes], options: EpubOptions) -> Sequen
         package_document,
         zip_container,
     )
-    from citekit.writers.epub.text import UNDETERMINED, language_tag
+    from citekit.writers.epub.text import UNDETERMINED
 
     css, default_css = _stylesheet(options)
     diagnostics: list[Diagnostic] = []

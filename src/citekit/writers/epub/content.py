@@ -12,7 +12,16 @@ from typing import assert_never
 
 from lxml import etree
 
-from citekit.derive import display_title
+from citekit.derive import (
+    Labels,
+    display_title,
+    has_labels,
+    join_names,
+    labels_for,
+    parse_date,
+    reader_date,
+    rights_line,
+)
 from citekit.model import (
     Block,
     Code,
@@ -31,15 +40,8 @@ from citekit.model import (
     plain_inlines,
 )
 from citekit.writers import Diagnostic, _xml
-from citekit.writers.epub.text import (
-    Labels,
-    absolute_http,
-    clean,
-    external_href,
-    labels_for,
-    one_line,
-    parse_date,
-)
+from citekit.writers._links import text_links
+from citekit.writers.epub.text import absolute_http, clean, external_href, one_line
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -89,7 +91,7 @@ class Context:
     @property
     def own_labels(self) -> bool:
         """True when the labels are in the document's language (else they are English)."""
-        return self.labels.lang == self.language.split("-", 1)[0]
+        return has_labels(self.language)
 
     def new_id(self, prefix: str) -> str:
         self.next_id += 1
@@ -273,15 +275,14 @@ def title_page(document: Document, ctx: Context, title: str) -> Page:
         sub(section, "p", class_="subtitle").text = one_line(meta.subtitle)
     names = [one_line(author.name) for author in meta.authors if one_line(author.name)]
     if names:
-        # Without labels in the article's language, "&" joins the names rather than an English word.
-        joined = ctx.labels.join_names(names) if ctx.own_labels else " & ".join(names)
-        sub(section, "p", class_="byline").text = joined
+        # CLDR joins the names in the article's language ("A, B y C"), labels or not.
+        sub(section, "p", class_="byline").text = join_names(names, ctx.language)
     if one_line(meta.site):
         sub(section, "p", class_="site").text = one_line(meta.site)
     date = parse_date(meta.date)
     if date is not None:
         when = sub(sub(section, "p", class_="date"), "time", datetime=date.iso())
-        when.text = ctx.labels.date(date) if ctx.own_labels else date.iso()
+        when.text = reader_date(date, ctx.language)
     return Page(name="title.xhtml", root=html, landmark="titlepage", landmark_label=ctx.labels.title_page,
                 toc=[TocEntry(label=ctx.labels.title_page, href="title.xhtml")])
 
@@ -355,10 +356,7 @@ def colophon_page(document: Document, ctx: Context, title_supplied: bool) -> Pag
     ctx.label(section, "h1", ctx.labels.colophon, id="colophon-title")
     before = len(section)
 
-    statement = one_line(rights.statement)
-    if not statement and rights.holders:
-        statement = "© " + " ".join(filter(None, (str(rights.year) if rights.year else "",
-                                                  ", ".join(one_line(h) for h in rights.holders))))
+    statement = one_line(rights_line(document))
     if statement:
         sub(section, "p", class_="rights").text = statement
 
@@ -404,7 +402,13 @@ def colophon_page(document: Document, ctx: Context, title_supplied: bool) -> Pag
     if notices:
         block = sub(section, "div", class_="notices")
         for notice in notices:
-            sub(block, "p", class_=f"notice notice-{notice.kind}").text = one_line(notice.text)
+            paragraph = sub(block, "p", class_=f"notice notice-{notice.kind}")
+            for piece, target in text_links(one_line(notice.text)):
+                href = external_href(target) if target else None
+                if href:
+                    sub(paragraph, "a", href=href).text = piece
+                else:
+                    append_text(paragraph, piece)
 
     if len(section) == before:
         ctx.label(section, "p", ctx.labels.nothing_printed, class_="supplied")

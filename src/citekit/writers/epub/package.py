@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from citekit.derive import display_title
+from citekit.derive import display_title, inverted_name, parse_date, rights_summary
 from citekit.model import Document, plain_blocks
 from citekit.writers.epub.content import EPUB_TYPE, XHTML_NS, XML_LANG, Page
-from citekit.writers.epub.text import UNDETERMINED, absolute_http, external_href, one_line, parse_date
+from citekit.writers.epub.text import UNDETERMINED, absolute_http, external_href, one_line
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -152,9 +152,7 @@ def package_document(document: Document, pages: Sequence[Page], language: str,
         if not name:
             continue
         dc("creator", name, id=f"creator-{number}")
-        family, given = one_line(author.family), one_line(author.given)
-        file_as = f"{family}, {given}" if family and given else family or one_line(author.literal) or name
-        meta_property("file-as", file_as, refines=f"#creator-{number}")
+        meta_property("file-as", one_line(inverted_name(author)) or name, refines=f"#creator-{number}")
         meta_property("role", "aut", refines=f"#creator-{number}", scheme="marc:relators")
     date = parse_date(meta.date)
     if date is not None:
@@ -165,13 +163,7 @@ def package_document(document: Document, pages: Sequence[Page], language: str,
         dc("publisher", publisher)
     if one_line(meta.subtitle):
         dc("description", one_line(meta.subtitle))
-    statement = one_line(rights.statement)
-    if statement and one_line(rights.license) and statement[-1] not in ".!?":
-        statement += "."
-    rights_text = " ".join(p for p in (statement, one_line(rights.license)) if p)
-    if not rights_text and rights.holders:
-        year = f"{rights.year} " if rights.year else ""
-        rights_text = f"© {year}{', '.join(one_line(h) for h in rights.holders)}"
+    rights_text = one_line(rights_summary(document))
     if rights_text:
         dc("rights", rights_text)
     source = external_href(meta.url) or external_href(rights.source_url) or one_line(rights.source)

@@ -1,18 +1,22 @@
 """The JATS article: root, front matter (journal-meta, article-meta, permissions), body and back.
 
-Values the article does not print are never invented: the display title and the JATS4R
-copyright year come from :mod:`citekit.derive`, are listed in ``custom-meta-group`` and reported
-as supplied diagnostics.
+Values the article does not print are never invented: the display title, the JATS4R copyright
+year and the copyright line of an article that names holders but prints no statement come from
+:mod:`citekit.derive`, are listed in ``custom-meta-group`` and reported as supplied diagnostics.
+
+For older JATS consumers, what JATS 1.4 still allows and costs nothing is added: ``pub-type``
+beside ``date-type`` on the publication date (``epub``), and a ``collection`` date (the year, as
+continuously published journals tag it in PMC), without which ``pubmed_parser`` stops with
+``KeyError: 'year'``.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from citekit.derive import copyright_year, display_title
+from citekit.derive import copyright_year, display_title, is_person, language_tag, parse_date, rights_line
 from citekit.errors import OptionError, WriterError
 from citekit.model import Author, Document
 from citekit.writers import Diagnostic
@@ -31,9 +35,7 @@ from citekit.writers.jats.xmltree import (
     sub,
 )
 
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _ISSN = re.compile(r"(\d{4})-?(\d{3}[\dX])")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def build_article(document: Document, options: JatsOptions) -> tuple[bytes, Sequence[Diagnostic]]:
@@ -56,11 +58,11 @@ def build_article(document: Document, options: JatsOptions) -> tuple[bytes, Sequ
     article_type = clean_line(options.article_type or meta.article_type or "")
     root.set("article-type", article_type or DEFAULT_ARTICLE_TYPE)
     root.set("dtd-version", "1.4")
-    language = clean_line(meta.language or "")
-    if language and _LANGUAGE_TAG.fullmatch(language):
+    language = language_tag(clean_line(meta.language or ""))
+    if language:
         root.set(LANG, language)
-    elif language:
-        ctx.note("metadata.language", f"{language!r} is not a language tag: xml:lang left out")
+    elif meta.language:
+        ctx.note("metadata.language", f"{meta.language!r} is not a language tag: xml:lang left out")
 
     front = sub(root, "front")
     _journal_meta(front, journal_id, issn, ctx)
@@ -142,9 +144,7 @@ def _article_meta(front: Element, ctx: Context) -> None:
         article.remove(contributors)
 
     _pub_date(article, ctx)
-    year = _permissions(article, ctx)
-    if year is not None:
-        supplied.append(("copyright-year", year))
+    supplied += _permissions(article, ctx)
 
     url = (meta.url or "").strip()
     if is_absolute(url) and urlsplit(url).scheme.lower() in {"http", "https"}:
@@ -164,7 +164,7 @@ def _contributor(group: Element, author: Author, ctx: Context, where: str) -> No
         ctx.note(where, "author without a name left out")
         return
     contrib = sub(group, "contrib", attrib={"contrib-type": "author"})
-    if family:
+    if family and is_person(author):
         name = sub(contrib, "name")
         sub(name, "surname", family)
         if given:
@@ -182,50 +182,47 @@ def _contributor(group: Element, author: Author, ctx: Context, where: str) -> No
 
 
 def _pub_date(article: Element, ctx: Context) -> None:
-    """``pub-date`` with ``iso-8601-date`` (year, year-month or full date); not-available when absent
-    or not an ISO date."""
-    date = clean_line(ctx.document.metadata.date or "")
-    if not date:
+    """``pub-date`` with ``iso-8601-date`` (year, year-month or full date), then the collection year;
+    not-available when absent or not an ISO date."""
+    text = clean_line(ctx.document.metadata.date or "")
+    if not text:
         sub(article, "pub-date-not-available")
         return
-    match = _ISO_DATE.fullmatch(date)
-    if match is None or not _is_iso_date(date):
+    date = parse_date(text)
+    if date is None:
         # Publishing's pub-date needs a year, and none is guessed: kept in custom-meta instead.
-        ctx.note("metadata.date", f"{date!r} is not an ISO 8601 date: kept in custom-meta, not pub-date")
+        ctx.note("metadata.date", f"{text!r} is not an ISO 8601 date: kept in custom-meta, not pub-date")
         sub(article, "pub-date-not-available")
         return
-    pub_date = sub(article, "pub-date",
-                   attrib={"publication-format": "electronic", "date-type": "pub", "iso-8601-date": date})
-    year, month, day = match.groups()
-    if day:
-        sub(pub_date, "day", day)
-    if month:
-        sub(pub_date, "month", month)
-    sub(pub_date, "year", year)
+    # pub-type is JATS's older attribute, still allowed beside date-type and publication-format.
+    pub_date = sub(article, "pub-date", attrib={"publication-format": "electronic", "date-type": "pub",
+                                                "pub-type": "epub", "iso-8601-date": date.iso()})
+    if date.day is not None:
+        sub(pub_date, "day", f"{date.day:02d}")
+    if date.month is not None:
+        sub(pub_date, "month", f"{date.month:02d}")
+    sub(pub_date, "year", f"{date.year:04d}")
+    collection = sub(article, "pub-date", attrib={"date-type": "collection", "pub-type": "collection",
+                                                  "iso-8601-date": f"{date.year:04d}"})
+    sub(collection, "year", f"{date.year:04d}")
 
 
-def _is_iso_date(text: str) -> bool:
-    """True for a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD."""
-    match = _ISO_DATE.fullmatch(text)
-    if match is None:
-        return False
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _permissions(article: Element, ctx: Context) -> str | None:
-    """JATS4R permissions, always present, holding only what the article prints; returns the
-    rule name when the copyright year was supplied."""
+def _permissions(article: Element, ctx: Context) -> list[tuple[str, str]]:
+    """JATS4R permissions, always present, holding what the article prints and what the shared
+    rules derive from it; returns the supplied values as (element, rule)."""
     rights = ctx.document.rights
+    supplied: list[tuple[str, str]] = []
     permissions = sub(article, "permissions")
+    holders = [clean_line(h) for h in rights.holders if clean_line(h)]
     statement = clean_line(rights.statement or "")
+    if not statement and holders:
+        statement = clean_line(rights_line(ctx.document))
+        supplied.append(("copyright-statement", "holders-and-year"))
+        ctx.diagnostics.append(Diagnostic(
+            field="rights.statement", supplied=True,
+            message=f"no printed copyright statement: copyright-statement {statement!r} supplied"))
     if statement:
         sub(permissions, "copyright-statement", statement)
-    holders = [clean_line(h) for h in rights.holders if clean_line(h)]
     year = copyright_year(ctx.document)
     if year is not None and year.supplied and not (statement or holders):
         # The claim it would date is nothing but characters XML cannot hold.
@@ -236,26 +233,29 @@ def _permissions(article: Element, ctx: Context) -> str | None:
     if year is not None:
         sub(permissions, "copyright-year", str(year.value))
         if year.supplied:
+            supplied.append(("copyright-year", year.rule))
             ctx.diagnostics.append(Diagnostic(
                 field="rights.year", supplied=True,
                 message=f"no printed copyright year: copyright-year {year.value} supplied ({year.rule})"))
     for holder in holders:
-        # One element per holder, as JATS asks ("Stephen Lendman", "Global Research").
+        # One element per holder, as JATS models them ("Stephen Lendman", "Global Research").
         sub(permissions, "copyright-holder", holder)
 
     license_url = (rights.license_url or "").strip() if is_absolute(rights.license_url) else None
     if rights.license_url and not license_url:
         ctx.note("rights.license_url", f"{rights.license_url!r} is not an absolute http(s) URL: left out")
-    texts = [clean_line(rights.license or "")]
-    texts += [clean_line(n.text) for n in rights.notices if n.kind in {"permission", "fair-use"}]
-    texts = [text for text in texts if text]
+    # The licence as printed, then permission and fair-use notices, each marked with its kind so
+    # that a reader can tell the licence from the notices that qualify it.
+    texts: list[tuple[str | None, str]] = [(None, clean_line(rights.license or ""))]
+    texts += [(n.kind, clean_line(n.text)) for n in rights.notices if n.kind in {"permission", "fair-use"}]
+    texts = [(kind, text) for kind, text in texts if text]
     if license_url or texts:
         license = sub(permissions, "license")
         if license_url:
             sub(license, "{http://www.niso.org/schemas/ali/1.0/}license_ref", license_url)
-        for text in texts:
-            sub(license, "license-p", text)
-    return year.rule if year is not None and year.supplied else None
+        for kind, text in texts:
+            sub(license, "license-p", text, {"content-type": kind} if kind else None)
+    return supplied
 
 
 def _keywords(article: Element, ctx: Context) -> None:
@@ -289,7 +289,7 @@ def _custom_meta(article: Element, supplied: list[tuple[str, str]], ctx: Context
     entries += [("supplied", source.field, f"not printed in the article; supplied by rule {source.rule}")
                 for source in ctx.document.provenance.fields if source.supplied]
     date = clean_line(ctx.document.metadata.date or "")
-    if date and not _is_iso_date(date):
+    if date and parse_date(date) is None:
         entries.append(("date", "printed-date", date))
     accessed = clean_line(ctx.document.metadata.accessed or "")
     if accessed:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import assert_never
 from urllib.parse import urlsplit
 
+from citekit.derive import Labels, labels_for
 from citekit.model import (
     Block,
     Code,
@@ -49,6 +50,11 @@ class Context:
     last_ordered: tuple[Element, int] | None = None
     """The latest ordered list and the number its next item would have."""
 
+    @property
+    def labels(self) -> Labels:
+        """The words the JATS adds (link descriptions), in the article's language."""
+        return labels_for(self.document.metadata.language)
+
     def note(self, where: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(field=where, message=message))
 
@@ -62,9 +68,9 @@ def is_absolute(url: str | None) -> bool:
     return bool(url) and safe_url(url or "") is not None and bool(urlsplit(url or "").scheme)
 
 
-def describe_link(element: Element, url: str, title: str) -> None:
+def describe_link(element: Element, url: str, title: str, labels: Labels) -> None:
     """The link's own title as ``xlink:title``; without one, a link whose text is empty or a bare
-    URL gets one naming its host (JATS4R wants every link described)."""
+    URL gets one naming its host, in the article's language (JATS4R wants every link described)."""
     if title.strip():
         element.set(TITLE, clean(title.strip()))
         return
@@ -73,7 +79,7 @@ def describe_link(element: Element, url: str, title: str) -> None:
         return
     parts = urlsplit(url)
     where = parts.netloc or parts.path
-    element.set(TITLE, clean(f"Link to {where}" if where else "Link"))
+    element.set(TITLE, clean(labels.link_to.format(where=where or url)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,7 +112,7 @@ def render_inlines(parent: Element, inlines: tuple[Inline, ...], ctx: Context, w
                     continue
                 link = sub(parent, "ext-link", attrib={"ext-link-type": "uri", HREF: target})
                 render_inlines(link, content or (Str(text=url),), ctx, where, links=False)
-                describe_link(link, target, title)
+                describe_link(link, target, title, ctx.labels)
             case LineBreak():
                 append_text(parent, "\n")
             case _:
@@ -326,7 +332,7 @@ def _rights_notes(back: Element, ctx: Context) -> None:
         if source_url:
             link = sub(paragraph, "ext-link", attrib={"ext-link-type": "uri", HREF: source_url})
             append_text(link, text or ctx.document.metadata.site or source_url)
-            describe_link(link, source_url, "Original source of this article")
+            describe_link(link, source_url, ctx.labels.original_source, ctx.labels)
         else:
             append_text(paragraph, text)
     for index, notice in enumerate(rights.notices):

@@ -6,19 +6,27 @@ start a section carry an :class:`OutlineEntry`; the page template turns them int
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, assert_never
 
-from citekit.derive import Derived, display_title, short_rights_line
+from citekit.derive import (
+    LABELS,
+    Derived,
+    display_title,
+    join_names,
+    labels_for,
+    parse_date,
+    reader_date,
+    rights_line,
+    same_address,
+)
 from citekit.model import (
     Block,
     Document,
     Heading,
     ListBlock,
     Notice,
-    NoticeKind,
     Para,
     Quote,
     Rule,
@@ -26,6 +34,7 @@ from citekit.model import (
     plain_inlines,
 )
 from citekit.writers import Diagnostic
+from citekit.writers._links import text_links
 from citekit.writers.pdf.markup import (
     InlineContext,
     clean_text,
@@ -36,15 +45,6 @@ from citekit.writers.pdf.markup import (
 )
 from citekit.writers.pdf.style import PageStyle, TextStyle
 
-NOTICE_LABELS: dict[NoticeKind, str] = {
-    "disclaimer": "Disclaimer",
-    "permission": "Permission",
-    "fair-use": "Fair use",
-    "contact": "Contact",
-}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _BULLETS = ("•", "–", "◦")
 
 
@@ -64,37 +64,6 @@ def pdf_title(document: Document) -> Derived[str]:
     if text:
         return Derived(value=text, supplied=title.supplied, rule=title.rule)
     return Derived(value="Untitled", supplied=True, rule="untitled")
-
-
-def iso_date_parts(value: str | None) -> tuple[int, ...]:
-    """(year[, month[, day]]) of an ISO 8601 date, partial dates allowed; () when not a date."""
-    if not value:
-        return ()
-    match = _ISO_DATE.match(value.strip())
-    if not match:
-        return ()
-    parts = tuple(int(p) for p in match.groups() if p is not None)
-    if (len(parts) > 1 and not 1 <= parts[1] <= 12) or (len(parts) > 2 and not 1 <= parts[2] <= 31):
-        return ()
-    return parts
-
-
-def human_date(value: str | None, language: str | None) -> str | None:
-    """"29 January 2017" for English (or unknown-language) articles; the ISO date otherwise.
-
-    English month names in a Spanish article would be wrong, and the ISO form reads the same in
-    every language.
-    """
-    parts = iso_date_parts(value)
-    if not parts or not value:
-        return value.strip() if value else None
-    if language and not language.lower().startswith("en"):
-        return value.strip()
-    if len(parts) == 1:
-        return str(parts[0])
-    if len(parts) == 2:
-        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
-    return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
 
 
 @cache
@@ -140,6 +109,8 @@ class FlowBuilder:
         meta = document.metadata
         self.base_url = live_url(meta.url) or live_url(document.rights.source_url)
         self.link_colour = style.colours.get("link", "#0000ee")
+        self.language = meta.language
+        self.labels = labels_for(meta.language)
 
     # ---------------------------------------------------------------------------------------
     # Small helpers
@@ -161,6 +132,15 @@ class FlowBuilder:
         if outline is not None:
             paragraph.citekit_outline = outline
         return paragraph
+
+    def run_in(self, label: str) -> str:
+        """A run-in label ("<b>Source:</b> "), set the same way for every label of the colophon."""
+        return f"<b>{escape_text(label)}:</b> "
+
+    def linked_text(self, text: str) -> str:
+        """``text`` escaped, the email and web addresses it prints made live links."""
+        return "".join(link_markup(target, piece, self.link_colour) if target and live_url(target)
+                       else escape_text(piece) for piece, target in text_links(text))
 
     def outline_entry(self, title: str, level: int) -> OutlineEntry:
         """A bookmark one level at most below the previous one (PDF outlines cannot skip levels)."""
@@ -218,19 +198,20 @@ class FlowBuilder:
             flowables.append(self.paragraph(escape_text(meta.subtitle.strip()), "subtitle"))
         names = [a.name.strip() for a in meta.authors if a.name.strip()]
         if names:
-            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            flowables.append(self.paragraph("By " + escape_text(joined), "byline"))
-        date = human_date(meta.date, meta.language)
-        if meta.date and not iso_date_parts(meta.date):
+            byline = self.labels.by.format(names=join_names(names, self.language))
+            flowables.append(self.paragraph(escape_text(byline), "byline"))
+        date = parse_date(meta.date)
+        if meta.date and meta.date.strip() and date is None:
             self.diagnostics.append(Diagnostic(
                 field="metadata.date", message=f"{meta.date!r} is not an ISO 8601 date; "
                                                "printed as it stands and not used as the PDF creation date"))
-        if date:
-            flowables.append(self.paragraph(escape_text(date), "dateline"))
+        shown_date = reader_date(date, self.language) if date else (meta.date or "").strip()
+        if shown_date:
+            flowables.append(self.paragraph(escape_text(shown_date), "dateline"))
         source = meta.url or self.document.rights.source_url
         if source and source.strip():
-            source_line = "Source: " + self.url_markup(source, "metadata.url")
-            flowables.append(self.paragraph(source_line, "source_link"))
+            source_link = f"{escape_text(self.labels.source)}: " + self.url_markup(source, "metadata.url")
+            flowables.append(self.paragraph(source_link, "source_link"))
         flowables.append(Spacer(1, 6))
         flowables.append(HRFlowable(width="100%", thickness=0.5, color=HexColor(self.style.colours["rule"]),
                                     spaceBefore=2, spaceAfter=14))
@@ -331,9 +312,10 @@ class FlowBuilder:
         # An address the bio already prints (and links) is not repeated as a contact line.
         emails = [(a.name, live_url("mailto:" + a.email.strip())) for a in document.metadata.authors
                   if a.email and a.email.strip() not in printed_bios]
+        labels = self.labels
         if bios or extra_bios or any(url for _, url in emails):
             several = len(document.metadata.authors) > 1
-            flowables.append(self.section_heading("About the authors" if several else "About the author"))
+            flowables.append(self.section_heading(labels.about_authors if several else labels.about_author))
             for number, item in enumerate(document.back):
                 if item.kind == "bio":
                     flowables += self.blocks(item.blocks, "back", field=f"back[{number}].blocks")
@@ -343,9 +325,10 @@ class FlowBuilder:
                 if url:
                     label = f"{escape_text(name)}: " if several else ""
                     flowables.append(self.paragraph(
-                        f"Contact: {label}{link_markup(url, url.removeprefix('mailto:'), self.link_colour)}",
+                        self.run_in(labels.contact)
+                        + f"{label}{link_markup(url, url.removeprefix('mailto:'), self.link_colour)}",
                         "back"))
-        for kind, heading in (("note", "Notes"), ("links", "Related links")):
+        for kind, heading in (("note", labels.notes), ("links", labels.links)):
             items = [(n, item) for n, item in enumerate(document.back) if item.kind == kind]
             if items:
                 flowables.append(self.section_heading(heading))
@@ -360,54 +343,64 @@ class FlowBuilder:
         grouped = {term for group in meta.keyword_groups for term in group.terms}
         loose = [k for k in meta.keywords if k not in grouped]
         if loose:
-            keyword_lines.append("<b>Keywords:</b> " + escape_text(", ".join(loose)))
+            keyword_lines.append(self.run_in(labels.keywords) + escape_text(", ".join(loose)))
         if keyword_lines:
-            flowables.append(self.section_heading("Keywords"))
+            flowables.append(self.section_heading(labels.keywords))
             flowables += [self.paragraph(line, "back") for line in keyword_lines]
         return flowables
 
     def rights_section(self) -> list[Any]:
-        document = self.document
+        document, labels = self.document, self.labels
         rights = document.rights
         meta = document.metadata
         lines: list[str] = []
-        statement = rights.statement or (short_rights_line(document) if rights.holders else "")
+        statement = rights_line(document)
         if statement:
             lines.append(escape_text(statement))
         source_target = live_url(rights.source_url)
-        if rights.source:
-            line = escape_text(rights.source)
-            if rights.source_url:
+        if rights.source and rights.source.strip():
+            line = self.linked_text(rights.source.strip())
+            if rights.source_url and not same_address(rights.source_url, rights.source):
                 line += " (" + self.url_markup(rights.source_url, "rights.source_url") + ")"
             lines.append(line)
         elif rights.source_url:
-            lines.append("Source: " + self.url_markup(rights.source_url, "rights.source_url"))
+            lines.append(self.run_in(labels.source) + self.url_markup(rights.source_url, "rights.source_url"))
         article_target = live_url(meta.url)
-        if meta.url and meta.url.strip() and (article_target is None or article_target != source_target):
-            label = "Article URL: " if rights.source or rights.source_url else "Source: "
-            lines.append(label + self.url_markup(meta.url, "metadata.url"))
-        if meta.accessed:
-            accessed = human_date(meta.accessed, meta.language) or meta.accessed
-            lines.append("Accessed " + escape_text(accessed) + ".")
-        if rights.license:
-            line = "<b>Licence.</b> " + escape_text(rights.license)
-            if rights.license_url:
-                line += " (" + self.url_markup(rights.license_url, "rights.license_url") + ")"
+        printed = " ".join(filter(None, (rights.source, rights.source_url)))
+        if meta.url and meta.url.strip() and (article_target is None or article_target != source_target) \
+                and not same_address(meta.url, printed):
+            label = labels.article_url if rights.source or rights.source_url else labels.source
+            lines.append(self.run_in(label) + self.url_markup(meta.url, "metadata.url"))
+        accessed = parse_date(meta.accessed)
+        if accessed is not None:
+            lines.append(escape_text(labels.accessed.format(date=reader_date(accessed, self.language)) + "."))
+        if rights.license or rights.license_url:
+            line = self.run_in(labels.licence) + (self.linked_text(rights.license) if rights.license else "")
+            if rights.license_url and not same_address(rights.license_url, rights.license or ""):
+                link = self.url_markup(rights.license_url, "rights.license_url")
+                line += f" ({link})" if rights.license else link
             lines.append(line)
-        elif rights.license_url:
-            lines.append("<b>Licence.</b> " + self.url_markup(rights.license_url, "rights.license_url"))
-        lines += [self.notice_markup(notice) for notice in rights.notices]
+        lines += [self.notice_markup(notice) for notice in rights.notices if notice.text.strip()]
         if not lines:
-            lines.append("The article prints no copyright statement, licence or source.")
-        return [self.section_heading("Source and rights"), *(self.paragraph(line, "back") for line in lines)]
+            lines.append(escape_text(labels.nothing_printed))
+        return [self.section_heading(labels.colophon), *(self.paragraph(line, "back") for line in lines)]
 
     def notice_markup(self, notice: Notice) -> str:
-        label = NOTICE_LABELS.get(notice.kind, notice.kind.capitalize())
-        if notice.text.lstrip().lower().startswith(label.lower()):
-            # "Disclaimer: …" already says what it is; a run-in label would repeat it.
-            return escape_text(notice.text)
-        return f"<b>{escape_text(label)}.</b> {escape_text(notice.text)}"
+        """The notice after its label, set as a run-in label; a notice that opens with its own label
+        ("Disclaimer: …") has that label set the same way instead of a second one."""
+        text = notice.text.strip()
+        for label in dict.fromkeys((self.labels.notices[notice.kind], LABELS["en"].notices[notice.kind])):
+            head, rest = text[:len(label)], text[len(label):]
+            if head.casefold() == label.casefold() and rest[:1] in {":", "."}:
+                return f"<b>{escape_text(head + rest[0])}</b> " + self.linked_text(rest[1:].lstrip())
+        return self.run_in(self.labels.notices[notice.kind]) + self.linked_text(text)
 
     def footer_text(self) -> str:
-        """The short copyright line for every page's footer (the title when no rights are printed)."""
-        return short_rights_line(self.document) or pdf_title(self.document).value
+        """The text of every page's footer (see :func:`footer_line`)."""
+        return footer_line(self.document)
+
+
+def footer_line(document: Document) -> str:
+    """The copyright line for every page's footer; the source attribution (without its address),
+    else the title, when the article prints no copyright."""
+    return rights_line(document) or " ".join((document.rights.source or "").split()) or pdf_title(document).value

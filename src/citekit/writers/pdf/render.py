@@ -16,37 +16,34 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable
 from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
-from citekit import __version__
+from citekit._version import __version__
+from citekit.derive import labels_for, language_tag, parse_date, rights_line
 from citekit.errors import WriterError
 from citekit.model import Document
 from citekit.writers import Diagnostic
-from citekit.writers.pdf.flow import FlowBuilder, OutlineEntry, iso_date_parts, pdf_title
+from citekit.writers.pdf.flow import FlowBuilder, OutlineEntry, pdf_title
 from citekit.writers.pdf.markup import clean_text, live_url
 from citekit.writers.pdf.style import PageStyle, covered, load_style
 
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _PAPER = {"a4": (595.2755905511812, 841.8897637795277), "letter": (612.0, 792.0)}
 
 
 def pdf_date(value: str | None) -> str | None:
     """A PDF date string (PDF 32000 §7.9.4) at the precision of the ISO date, or None."""
-    parts = iso_date_parts(value)
-    if not parts:
+    date = parse_date(value)
+    if date is None:
         return None
-    return "D:" + "".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
+    return "D:" + date.iso().replace("-", "")
 
 
 def xmp_date(value: str | None) -> str | None:
     """The ISO date as XMP wants it (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), or None."""
-    parts = iso_date_parts(value)
-    if not parts:
-        return None
-    return "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
+    date = parse_date(value)
+    return date.iso() if date is not None else None
 
 
 class InfoValues:
@@ -63,14 +60,9 @@ class InfoValues:
         self.creator = f"citekit {__version__}"
         self.date = pdf_date(meta.date)
         self.iso_date = xmp_date(meta.date)
-        self.language = meta.language if meta.language and _LANGUAGE_TAG.fullmatch(meta.language) else None
+        self.language = language_tag(meta.language)
         rights = document.rights
-        statement = rights.statement or ""
-        if not statement and rights.holders:
-            from citekit.derive import short_rights_line
-
-            statement = short_rights_line(document)
-        self.rights = clean_text(statement)
+        self.rights = clean_text(rights_line(document))
         self.rights_marked = bool(rights.statement or rights.holders)
         self.source = clean_text(live_url(meta.url) or live_url(rights.source_url) or rights.source or "")
         self.license_url = live_url(rights.license_url) or ""
@@ -238,6 +230,7 @@ class _Job:
         self.style = style
         self.info = InfoValues(document)
         self.footer = clean_text(" ".join(builder.footer_text().split()))
+        self.page_label = labels_for(document.metadata.language).page
         self.page_size = _PAPER[paper]
         self.bookmarks: dict[int, list[tuple[OutlineEntry, float]]] = {}
         self.fingerprint = hashlib.sha256(
@@ -253,7 +246,7 @@ class _Job:
         left = (page_width - self.style.text_width) / 2
         right = left + self.style.text_width
         baseline = self.style.footer_offset
-        label = f"page {number} of {total}"
+        label = self.page_label.format(number=number, total=total)
         label_width = stringWidth(label, footer.font, footer.size)
         canvas.saveState()
         canvas.setStrokeColor(HexColor(self.style.colours["rule"]))

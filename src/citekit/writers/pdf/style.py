@@ -124,7 +124,9 @@ def _register_fonts(fonts: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Register every face the style names; family → face → registered font name."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    from citekit.writers.pdf.fonts import make_font
 
     families: dict[str, dict[str, str]] = {}
     with _lock:
@@ -140,7 +142,7 @@ def _register_fonts(fonts: dict[str, Any]) -> dict[str, dict[str, str]]:
                 font_name = "citekit-" + Path(file_name).stem
                 if font_name not in pdfmetrics.getRegisteredFontNames():
                     try:
-                        pdfmetrics.registerFont(TTFont(font_name, str(FONTS_DIR / file_name)))
+                        pdfmetrics.registerFont(make_font(font_name, str(FONTS_DIR / file_name)))
                     except (OSError, TTFError) as error:
                         raise WriterError(f"cannot load font {FONTS_DIR / file_name}: {error}") from error
                 names[face] = font_name

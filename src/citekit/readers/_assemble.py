@@ -1,0 +1,122 @@
+"""Assemble a document from what an input states about itself and its extracted blocks.
+
+Every reader that extracts blocks (HTML, Markdown, the pandoc formats) ends here, so one rule
+decides for all of them: what the input states wins; what the normaliser's text rules read from
+the blocks fills the fields it leaves empty; rights lines, notices, boilerplate and a repeated
+header leave the body, accounted for in the rights or as removed text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+
+from citekit._version import __version__
+from citekit.model import (
+    Block,
+    Document,
+    FieldSource,
+    Metadata,
+    Provenance,
+    Removed,
+    Rights,
+    plain_block,
+)
+from citekit.readers._normalise_bridge import end_matter, person
+
+HEADER_ROLES = frozenset({"title", "byline", "dateline", "keywords", "site"})
+"""Roles of extracted blocks that are the input's header printed again, not body."""
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stated:
+    """What an input states about itself (page metadata, front matter, document properties), chosen
+    once, with provenance; None or empty where it states nothing."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    site: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    language: str | None = None
+    keywords: tuple[str, ...] = ()
+    license: str | None = None
+    license_url: str | None = None
+    statement: str | None = None
+    holders: tuple[str, ...] = ()
+    year: int | None = None
+    source_url: str | None = None
+    fields: tuple[FieldSource, ...] = ()
+
+
+def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | None) -> Document:
+    """The document: ``stated`` first, the end-matter rules over ``blocks``, the text filling gaps."""
+    rules = end_matter(blocks, title=stated.title, name=name)
+    body = tuple(block for block, keep in zip(blocks, rules.keep, strict=True) if keep)
+    # Header lines (a repeated headline, a byline, a dateline) leave the body as removed text; rights
+    # lines and notices are in the rights already, boilerplate in the normaliser's own removed list.
+    header = tuple(Removed(start_line=start, end_line=end, text=plain_block(block), reason=f"header-{role}")
+                   for block, role, (start, end) in zip(blocks, rules.roles, rules.spans, strict=True)
+                   if role in HEADER_ROLES)
+    return _assemble(stated, rules.document, body, header, data, name)
+
+
+def _assemble(page: Stated, text: Document, body: tuple[Block, ...], header: tuple[Removed, ...],
+              data: bytes, name: str | None) -> Document:
+    """The input's statements first; what the text rules read fills the fields it leaves empty."""
+    found, printed = text.metadata, text.rights
+    # Fields the input leaves empty and the text rules fill: their provenance comes along, marked.
+    filled = {path for path, stated, read in (
+        ("metadata.title", page.title, found.title), ("metadata.authors", page.authors, found.authors),
+        ("metadata.site", page.site, found.site), ("metadata.date", page.date, found.date),
+        ("metadata.url", page.url, found.url), ("rights.statement", page.statement, printed.statement),
+        ("rights.license", page.license, printed.license), ("rights.source", None, printed.source),
+    ) if read and not stated}
+    from_text = [replace(source, rule=f"text:{source.rule}", lines=()) for source in text.provenance.fields
+                 if source.field.split("[", 1)[0] in filled]
+    language = _language(page.language)
+    if not language and found.language:
+        from_text.append(FieldSource(field="metadata.language", lines=(), rule="cld2", supplied=True))
+    authors = tuple(person(each) for each in page.authors)
+    metadata = Metadata(
+        title=page.title or found.title,
+        subtitle=page.subtitle if page.subtitle and len(page.subtitle) <= 300 else None,
+        authors=authors or found.authors,
+        site=page.site or found.site,
+        publisher=page.publisher or found.publisher,
+        date=page.date or found.date,
+        url=page.url or found.url,
+        language=language or found.language,
+        keywords=page.keywords or found.keywords,
+        keyword_groups=found.keyword_groups,
+    )
+    rights = Rights(
+        statement=page.statement or printed.statement,
+        holders=page.holders or printed.holders,
+        year=page.year or printed.year,
+        license=page.license or printed.license,
+        license_url=page.license_url or printed.license_url,
+        source=printed.source,
+        source_url=page.source_url or printed.source_url,
+        notices=printed.notices,
+    )
+    provenance = Provenance(
+        input_sha256=hashlib.sha256(data).hexdigest(), citekit_version=__version__, source_name=name,
+        fields=page.fields + tuple(from_text),
+    )
+    removed = tuple(sorted(text.removed + header, key=lambda r: r.start_line))
+    return Document(metadata=metadata, body=body, rights=rights, removed=removed, provenance=provenance)
+
+
+def _language(value: str | None) -> str | None:
+    """A BCP 47 tag from ``<html lang>`` or ``og:locale`` ("en_US" → "en-US")."""
+    if not value or not _LANGUAGE.fullmatch(value.strip()):
+        return None
+    parts = value.strip().replace("_", "-").split("-")
+    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+
+

@@ -1,0 +1,147 @@
+"""The page's metadata: candidates cleaned, then each field chosen once, with provenance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import lxml.html
+
+from citekit.model import FieldSource, safe_url
+from citekit.readers._assemble import Stated
+from citekit.readers.html.choose import WEIGHTS, Choice, choose, first_of
+from citekit.readers.html.clean import author_names, iso_date, site_names, split_title
+from citekit.readers.html.sources import Candidate
+
+LINK_ORDER = ("link", "og", "json-ld", "highwire", "dc", "meta", "html")
+"""Source order for the URL and licence links: a ``<link rel>`` says exactly what it means."""
+TEXT_ORDER = ("json-ld", "highwire", "dc", "meta", "og", "link", "html")
+"""Source order for rights, publisher and other single-valued fields."""
+
+
+def _of(candidates: Sequence[Candidate], field: str) -> list[Candidate]:
+    return [c for c in candidates if c.field == field]
+
+
+def _record(path: str, choice: Choice | None) -> list[FieldSource]:
+    if choice is None:
+        return []
+    value = choice.value if isinstance(choice.value, str) else ", ".join(choice.value)
+    sources = [FieldSource(field=path, lines=(), rule=f"{choice.winner.origin} ({choice.reason})",
+                           printed=choice.winner.value if choice.winner.value != value else None)]
+    sources.extend(FieldSource(field=path, lines=(), rule=f"{c.origin} (not chosen)", printed=c.value)
+                   for c in choice.rejected)
+    return sources
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    return value if value.startswith(("http://", "https://")) and safe_url(value) else ""
+
+
+def choose_metadata(candidates: Sequence[Candidate], *, weights: dict[str, dict[str, float]] | None = None,
+                    fallback_date: Callable[[], str | None] | None = None) -> Stated:
+    """Every field chosen from ``candidates``; ``fallback_date`` is asked only when no date is stated."""
+    weights = weights if weights is not None else WEIGHTS
+    fields: list[FieldSource] = []
+
+    url = first_of("url", ((c, _url(c.value)) for c in _of(candidates, "url")), LINK_ORDER)
+    site_values = [c.value for c in _of(candidates, "site")]
+    sites = site_names(site_values + [c.value for c in _of(candidates, "publisher")],
+                       url.value if url and isinstance(url.value, str) else None)
+
+    raw_titles = _of(candidates, "title")
+    cleaned: list[tuple[Candidate, str | tuple[str, ...]]] = []
+    affixes: list[tuple[Candidate, str | tuple[str, ...]]] = []
+    for candidate in raw_titles:
+        others = {_squash(c.value) for c in raw_titles if c is not candidate}
+        headline, affix = split_title(candidate.value, sites, others)
+        cleaned.append((candidate, headline))
+        if affix:
+            affixes.append((Candidate(field="site", source="html", key="title-suffix", value=affix), affix))
+    title = choose("title", cleaned, weights)
+
+    site = choose("site", [(c, c.value) for c in _of(candidates, "site")] + affixes[:1], weights)
+    people, outlets = _author_groups(_of(candidates, "authors"), sites)
+    authors = choose("authors", people, weights) or choose("authors", outlets, weights)
+    date = choose("date", [(c, iso_date(c.value)) for c in _of(candidates, "date")], weights)
+    if date is None and fallback_date is not None and (found := fallback_date()):
+        stated = Candidate(field="date", source="htmldate", key="original", value=found)
+        date = choose("date", [(stated, iso_date(found))], weights)
+
+    single = {name: first_of(name, ((c, c.value) for c in _of(candidates, name)), TEXT_ORDER)
+              for name in ("subtitle", "publisher", "statement", "license", "language")}
+    license_url = first_of("license_url", ((c, _url(c.value)) for c in _of(candidates, "license_url")), LINK_ORDER)
+    source_url = first_of("source_url", ((c, _url(c.value)) for c in _of(candidates, "source_url")), LINK_ORDER)
+    year_text = next((c.value for c in _of(candidates, "year") if c.value[:4].isdigit()), None)
+    holders = tuple(dict.fromkeys(c.value for c in _of(candidates, "holders")))
+    keywords = tuple(dict.fromkeys(k.strip() for c in _of(candidates, "keywords")
+                                   for k in c.value.split(",") if _keyword(k.strip())))[:100]
+
+    for path, choice in (("metadata.title", title), ("metadata.authors", authors), ("metadata.site", site),
+                         ("metadata.date", date), ("metadata.url", url),
+                         *((f"{'rights' if n in {'statement', 'license'} else 'metadata'}.{n}", c)
+                           for n, c in single.items()),
+                         ("rights.license_url", license_url), ("rights.source_url", source_url)):
+        fields.extend(_record(path, choice))
+
+    def text(choice: Choice | None) -> str | None:
+        return choice.value if choice is not None and isinstance(choice.value, str) else None
+
+    return Stated(
+        title=text(title), subtitle=text(single["subtitle"]),
+        authors=authors.value if authors is not None and isinstance(authors.value, tuple) else (),
+        site=text(site), publisher=text(single["publisher"]), date=text(date), url=text(url),
+        language=text(single["language"]), keywords=keywords, license=text(single["license"]),
+        license_url=text(license_url), statement=text(single["statement"]), holders=holders,
+        year=int(year_text[:4]) if year_text else None, source_url=text(source_url), fields=tuple(fields),
+    )
+
+
+_ID_LIKE = re.compile(r"[0-9a-f]{8}-|[0-9a-f]{16}|\w+:\s", re.IGNORECASE)
+
+
+def _keyword(term: str) -> bool:
+    """A term a person would call a keyword: not a CMS id ("98be933f-…") or a tagged label ("NLP Entity: …")."""
+    return bool(term) and len(term) <= 80 and _ID_LIKE.search(term) is None
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+Group = list[tuple[Candidate, str | tuple[str, ...]]]
+
+
+def _author_groups(candidates: Sequence[Candidate], sites: set[str]) -> tuple[Group, Group]:
+    """(people, outlets): per source, all the names it gives, in order, as one value.
+
+    A source whose only name is the site's own ("STERN.de" on stern.de) credits the outlet, not a
+    writer: it is an outlet, chosen only when no source names a person. Elements classed as
+    bylines count once (the first): later ones are usually teasers of other articles.
+    """
+    by_origin: dict[str, tuple[Candidate, list[str]]] = {}
+    for candidate in candidates:
+        if candidate.origin == "html:class:byline" and candidate.origin in by_origin:
+            continue
+        _, names = by_origin.setdefault(candidate.origin, (candidate, []))
+        names.extend(n for n in author_names(candidate.value) if n not in names)
+    groups: Group = [(first, tuple(names)) for first, names in by_origin.values() if names]
+    outlet = [all(_squash(n) in sites for n in names) for _, names in groups]
+    return ([g for g, o in zip(groups, outlet, strict=True) if not o],
+            [g for g, o in zip(groups, outlet, strict=True) if o])
+
+
+def htmldate_of(root: lxml.html.HtmlElement) -> Callable[[], str | None]:
+    """A date finder over the page's own tree (htmldate, offline: it is given a tree, never a URL)."""
+
+    def find() -> str | None:
+        from htmldate import find_date
+
+        try:
+            found = find_date(root, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+        except Exception:  # htmldate's heuristics must never cost the page
+            return None
+        return str(found) if found else None
+
+    return find
