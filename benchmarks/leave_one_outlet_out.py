@@ -56,7 +56,8 @@ def dataset_of(corpus: Path) -> dict[str, str]:
 
 
 def score_articles(corpus: Path, truths: list[dict[str, object]],
-                   options_for: Callable[[str], NormaliseOptions]) -> tuple[dict[str, dict[str, bool]], dict[str, float]]:
+                   options_for: Callable[[str], NormaliseOptions]
+                   ) -> tuple[dict[str, dict[str, bool]], dict[str, float]]:
     """Per file: the scorer's field hits, and word coverage."""
     hits: dict[str, dict[str, bool]] = {}
     covered: dict[str, float] = {}
@@ -97,7 +98,8 @@ def main() -> int:
     for field in FIELDS:
         row = [sum(r[field] for r in results[run].values()) / len(truths) for run in results]
         print(f"{field:12} " + " ".join(f"{v:10.3f}" for v in row))
-    means = {run: sum(sum(r.values()) for r in res.values()) / (len(truths) * len(FIELDS)) for run, res in results.items()}
+    means = {run: sum(sum(r.values()) for r in res.values()) / (len(truths) * len(FIELDS))
+             for run, res in results.items()}
     print(f"{'mean':12} " + " ".join(f"{means[run]:10.3f}" for run in results))
     print(f"coverage min {min(covered.values()):.3f} ({min(covered, key=covered.__getitem__)})")
 

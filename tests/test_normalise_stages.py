@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from citekit.normalise import NormaliserBug, NormaliseOptions, normalise_text
+from citekit.normalise import NormaliseOptions, NormaliserBug, normalise_text
 from citekit.normalise import credits as C
 from citekit.normalise.assemble import Parts, assemble
 from citekit.normalise.blocks import blocks
@@ -242,7 +242,8 @@ def test_a_one_line_dataset_text_loses_its_date_headline_and_source() -> None:
     body = read_body(found, header, OPTIONS)
     peeled = peel(body.entries, False, False, OPTIONS)
     values = {(c.field, c.value) for c in peeled.candidates}
-    assert {("date", "2015-07-07"), ("title", "Bomber kills 25 soldiers in Aleppo"), ("site", "Syrian Coalition")} <= values
+    assert {("date", "2015-07-07"), ("title", "Bomber kills 25 soldiers in Aleppo"),
+            ("site", "Syrian Coalition")} <= values
     (entry,) = peeled.entries
     assert entry.unit.raw.startswith("A suicide bomber") and entry.unit.raw.endswith("for weeks.")
 

@@ -46,8 +46,9 @@ __all__ = ["RULES", "NormaliseOptions", "NormaliserBug", "normalise_text"]
 
 
 def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = None,
-                   options: NormaliseOptions = DEFAULT_OPTIONS) -> Document:
-    """Normalise article text (already decoded) into a Document."""
+                   options: NormaliseOptions = DEFAULT_OPTIONS, reader: str | None = None) -> Document:
+    """Normalise article text (already decoded) into a Document; ``name``, the input's hash and
+    ``reader`` (the reader that made the text) go into its provenance."""
     unknown = options.disabled - RULES.keys()
     if unknown:
         raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
@@ -77,4 +78,4 @@ def normalise_text(text: str, *, name: str | None = None, raw: bytes | None = No
         bios=(*body.bios, *peeled.bios),
         enabled=frozenset(rule for rule in _ASSEMBLY_RULES if options.enabled(rule)),
     )
-    return assemble(parts, name=name, raw=raw)
+    return assemble(parts, name=name, raw=raw, reader=reader)

@@ -59,7 +59,7 @@ class Parts:
     """Ids of the structural rules assembly applies that the options leave on."""
 
 
-def assemble(parts: Parts, *, name: str | None, raw: bytes | None) -> Document:
+def assemble(parts: Parts, *, name: str | None, raw: bytes | None, reader: str | None = None) -> Document:
     by_field: dict[str, list[Candidate]] = {}
     for candidate in parts.candidates:
         by_field.setdefault(candidate.field, []).append(candidate)
@@ -106,7 +106,7 @@ def assemble(parts: Parts, *, name: str | None, raw: bytes | None) -> Document:
     spans = _spans(parts, removals)
     digest = hashlib.sha256(raw if raw is not None else parts.text.encode("utf-8")).hexdigest()
     provenance = Provenance(input_sha256=digest, citekit_version=__version__, source_name=name,
-                            fields=tuple(fields), lines=spans)
+                            fields=tuple(fields), lines=spans, reader=reader)
     removed = tuple(sorted((Removed(start_line=r.lines[0], end_line=r.lines[-1], text=r.text, reason=r.reason)
                             for r in removals), key=lambda r: r.start_line))
     return Document(metadata=metadata, body=parts.body, back=back, rights=rights, removed=removed,
@@ -127,7 +127,8 @@ class _Recorder:
 
     def record(self, path: str, chosen: Candidate | None, alternatives: Iterable[Candidate] = ()) -> None:
         if chosen is not None:
-            self.fields.append(FieldSource(field=path, lines=chosen.lines, rule=chosen.rule, printed=self.printed(chosen)))
+            self.fields.append(FieldSource(field=path, lines=chosen.lines, rule=chosen.rule,
+                                           printed=self.printed(chosen)))
         for other in alternatives:
             if other is not chosen:
                 self.fields.append(FieldSource(field=path, lines=other.lines, rule=f"{other.rule} (not chosen)",
@@ -278,7 +279,8 @@ def _back(parts: Parts, extras: Sequence[Candidate], recorder: _Recorder) -> tup
     for extra in extras:
         if extra.label == "glued-bio":
             items.append(("bio", [Para(content=parse_inlines(extra.value))]))
-            recorder.fields.append(FieldSource(field="back.bio", lines=extra.lines, rule=extra.rule, printed=extra.value))
+            recorder.fields.append(FieldSource(field="back.bio", lines=extra.lines, rule=extra.rule,
+                                               printed=extra.value))
         elif extra.label == "closing-credit":
             items.append(("note", [Para(content=parse_inlines(extra.value))]))
         elif extra.label == "removed":

@@ -69,8 +69,11 @@ def blocks(entries: Sequence[BodyEntry]) -> tuple[Block, ...]:
         paragraph = Para(content=parse_inlines(raw))
         if entry.unit.indent >= _QUOTE_INDENT > base_indent:
             # Consecutive indented paragraphs make one quotation.
-            quote = out.pop() if out and isinstance(out[-1], Quote) and quoting else None
-            out.append(Quote(blocks=(*(quote.blocks if quote else ()), paragraph)))
+            last = out[-1] if out else None
+            if quoting and isinstance(last, Quote):
+                out[-1] = Quote(blocks=(*last.blocks, paragraph))
+            else:
+                out.append(Quote(blocks=(paragraph,)))
             quoting = True
             continue
         quoting = False

@@ -223,7 +223,8 @@ def _content(walk: _Walk, index: int, unit: Unit, kind: str | None, late: bool) 
     walk.add_body(kind or "content", unit)
 
 
-_WIRE_REPORTERS = re.compile(r"\((?:additional )?(?:reporting|writing|reported|written|text) by (?P<names>[^;)]{2,120})", re.I)
+_WIRE_REPORTERS = re.compile(
+    r"\((?:additional )?(?:reporting|writing|reported|written|text) by (?P<names>[^;)]{2,120})", re.I)
 
 
 def _closing_parenthetical(walk: _Walk, unit: Unit) -> bool:
@@ -279,15 +280,19 @@ def _digest_byline(walk: _Walk, index: int) -> bool:
 def _bio(walk: _Walk, index: int, unit: Unit, kind: str | None, late: bool) -> bool:
     """A late paragraph opening with an author's name and "is a …"; a repeat of one is a duplicate."""
     text = unit.plain
-    bio = BIO_SENTENCE.match(text) if kind is None and may_open_bio(text) else None
-    if bio is None or index <= walk.header.start or not walk.on("body.bio"):
+    closing = index >= walk.last_content - 2 or walk.end_zone
+    # Only a closing paragraph, one naming a byline's author, or a repeat of a bio can be one.
+    if kind is not None or index <= walk.header.start or not (
+            (late and closing) or walk.header.authors_found or walk.bio_firsts):
+        return False
+    bio = BIO_SENTENCE.match(text) if may_open_bio(text) else None
+    if bio is None or not walk.on("body.bio"):
         return False
     if _first_sentence(text) in walk.bio_firsts:
         _duplicate(walk, unit)
         walk.in_back, walk.end_zone = "bio", True
         return True
     name = bio.group("name")
-    closing = index >= walk.last_content - 2 or walk.end_zone
     if not ((late and closing) or _bylined(walk, name)):
         return False
     walk.found.add("weak-author", name, unit.numbers, "body.bio", strength=-1)

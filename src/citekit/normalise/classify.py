@@ -20,7 +20,7 @@ from citekit.normalise.prefilter import FOLD_EXCEPTIONS, build
 from citekit.normalise.rules import Rule
 from citekit.normalise.tables import LINE_ROWS, LONG_BACK_ROWS, SHAPE_ROWS, SHORT_BACK_ROWS
 from citekit.normalise.tables.endmatter import BACK_MATTER
-from citekit.normalise.tables.shapes import BARE_DOMAIN, NUMBERED_LINK, SENTENCE_END, SEPARATOR, URL, YEAR, holds_any
+from citekit.normalise.tables.shapes import BARE_DOMAIN, NUMBERED_LINK, SEPARATOR, URL, YEAR, holds_any
 
 _SOURCE_MAX = 400
 """A source line is at most this long: longer lines are prose that mentions a source."""
@@ -29,6 +29,8 @@ _RIGHTS_MAX = 1500
 closing copyright credit the peel stage cuts off."""
 _RIGHTS_KINDS = frozenset({"rights", "disclaimer", "permission", "fair-use", "contact"})
 _NOTES_LABEL_MAX_WORDS = 8
+_CREDIT_MAX_WORDS = 16
+"""A byline or date line, with its label, names, outlet, date, time and zone, is at most this long."""
 _NAME_LINE_MAX = 40
 _CITATION = next(rule for rule in BACK_MATTER if rule.id == "back.citation-marks")
 _REFERENCE = next(rule for rule in BACK_MATTER if rule.id == "back.reference-line")
@@ -88,11 +90,10 @@ def classify(lines: Sequence[Line | None], options: NormaliseOptions) -> tuple[C
                           for line, allowed in zip(present, candidates, strict=True)]
     else:
         candidates = [every] * len(present)
-    found: dict[int, Classified] = {}
-    for line, allowed in zip(present, candidates, strict=True):
-        found[line.number] = classify_line(line, rows, allowed, options)
-    merged = _split_dates(lines, found, options)
-    return tuple(None if line is None else merged[line.number] for line in lines)
+    found = {line.number: classify_line(line, rows, allowed, options)
+             for line, allowed in zip(present, candidates, strict=True)}
+    _split_dates(lines, found, options)
+    return tuple([None if line is None else found[line.number] for line in lines])
 
 
 def classify_line(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], options: NormaliseOptions) -> Classified:
@@ -131,9 +132,8 @@ def _first_row(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], *, s
             continue
         if rule.kind in _RIGHTS_KINDS and len(plain) > _RIGHTS_MAX:
             continue
-        if rule.kind == "reference":
-            if rule is _CITATION and len(_CITATION.pattern.findall(plain)) < 2:  # type: ignore[union-attr]
-                continue
+        if rule is _CITATION and len(_CITATION.pattern.findall(plain)) < 2:  # type: ignore[union-attr]
+            continue  # one citation mark is prose; two make a reference
         if rule.id in _SHAPE_ROW_IDS:
             continue  # tried after the credits, on short lines only
         pattern = rule.pattern
@@ -151,6 +151,25 @@ def _first_row(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], *, s
 
 
 _SHAPE_ROW_IDS = frozenset(rule.id for rule in SHAPE_ROWS)
+
+
+def _shape_rows(rows: tuple[Rule, ...], allowed: frozenset[str], tiny: bool) -> tuple[Rule, ...]:
+    """The shape rows (enabled, in order) a short line may match: those its prefilter allows, and
+    for a tiny line the rows that need no literal (initials signing off)."""
+    key = (id(rows), allowed, tiny)
+    found = _SHAPES.get(key)
+    if found is None:
+        if len(_SHAPES) > 4096:
+            _SHAPES.clear()
+        enabled = {rule.id for rule in rows}
+        found = _SHAPES[key] = tuple(rule for rule in SHAPE_ROWS if rule.id in enabled
+                                     and (rule.id in allowed or (tiny and rule.literals is None)))
+    return found
+
+
+_SHAPES: dict[tuple[int, frozenset[str], bool], tuple[Rule, ...]] = {}
+_SIGN_OFF_MAX = 12
+"""Initials signing off a news item ("(ae/ml)") are this short at most."""
 
 
 def _in_order(rows: tuple[Rule, ...], allowed: frozenset[str]) -> tuple[Rule, ...]:
@@ -184,15 +203,12 @@ def _short_shapes(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], o
     plain, lowered = line.plain, line.lowered
     if (lowered.startswith(_CREDIT_OPENINGS) or "ago" in lowered or "hace" in lowered
             or (("19" in plain or "20" in plain) and YEAR.search(plain) is not None)) \
-            and len(plain.split(maxsplit=20)) <= 20:
+            and len(plain.split(maxsplit=_CREDIT_MAX_WORDS)) <= _CREDIT_MAX_WORDS:
         found = _credit_line(line, options)
         if found is not None:
             return found
-    for rule in SHAPE_ROWS:
-        if rule.id not in allowed and not (rule.literals is None and len(plain) <= 12):
-            continue  # rows without a literal (initials signing off) are short
-        if not options.enabled(rule.id):
-            continue
+    tiny = len(plain) <= _SIGN_OFF_MAX
+    for rule in _shape_rows(rows, allowed, tiny) if allowed or tiny else ():
         if rule.id == "back.notes-label" and len(plain.split(maxsplit=_NOTES_LABEL_MAX_WORDS)) > _NOTES_LABEL_MAX_WORDS:
             continue
         assert rule.pattern is not None
@@ -202,9 +218,9 @@ def _short_shapes(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], o
         if rule.id == "site.from-website" and not _WEBSITE.search(plain):
             continue
         return Classified(line, rule.kind, rule.id, _groups(match.groupdict()))
-    if " " not in plain or plain.startswith("["):
-        if NUMBERED_LINK.fullmatch(plain) or URL.fullmatch(plain) or (BARE_DOMAIN.match(plain) and "." in plain):
-            return Classified(line, "url-line", "shape.url-line")
+    if (" " not in plain or plain.startswith("[")) and (
+            NUMBERED_LINK.fullmatch(plain) or URL.fullmatch(plain) or (BARE_DOMAIN.match(plain) and "." in plain)):
+        return Classified(line, "url-line", "shape.url-line")
     if plain != "-" and plain[:1] in _SEPARATOR_OPENINGS and SEPARATOR.fullmatch(plain):
         return Classified(line, "separator", "shape.separator")
     if plain == "-":
@@ -217,12 +233,12 @@ def _short_shapes(line: Line, rows: tuple[Rule, ...], allowed: frozenset[str], o
 def _credit_line(line: Line, options: NormaliseOptions) -> Classified | None:
     """A byline, a date line, or an outlet with a date, as :mod:`credits` reads them."""
     plain = line.plain
-    if len(plain.split(maxsplit=20)) > 20 or (SENTENCE_END.search(plain) and plain.endswith((".", "!", "?")) \
-            and not plain.endswith(("a.m.", "p.m."))):
-        # Credits do not end sentences; "Posted by X." would, but bylines print no full stop.
-        if not (C.BY_LABEL.match(plain) and len(plain.split()) <= 8):
-            return None
-    if options.enabled("date.line") or options.enabled("date.relative"):
+    sentence = plain.endswith((".", "!", "?")) and not plain.endswith(("a.m.", "p.m."))
+    # Credits do not end sentences; a short labelled one ("Posted by X.") may.
+    if sentence and not (C.BY_LABEL.match(plain) and len(plain.split()) <= 8):
+        return None
+    digits = any(ch in plain for ch in "0123456789")
+    if digits and (options.enabled("date.line") or options.enabled("date.relative")):
         dated = C.date_line(plain)
         if dated is not None:
             iso, _ = dated
@@ -234,11 +250,12 @@ def _credit_line(line: Line, options: NormaliseOptions) -> Classified | None:
         rule = _credit_rule(plain, credit)
         if options.enabled(rule):
             return Classified(line, "byline", rule, credit=credit, date=credit.date)
-    if options.enabled("site.outlet-and-date"):
+    if digits and options.enabled("site.outlet-and-date"):
         outlet = C.outlet_and_date(plain)
         if outlet is not None:
             site, iso, printed = outlet
-            return Classified(line, "site-and-date", "site.outlet-and-date", (("site", site), ("date", printed)), date=iso)
+            return Classified(line, "site-and-date", "site.outlet-and-date", (("site", site), ("date", printed)),
+                              date=iso)
     return None
 
 
@@ -250,11 +267,11 @@ def _credit_rule(plain: str, credit: C.Credit) -> str:
     return "byline.posted-by" if credit.weak else "byline.labelled"
 
 
-def _split_dates(lines: Sequence[Line | None], found: dict[int, Classified],
-                 options: NormaliseOptions) -> dict[int, Classified]:
-    """A date printed one part a line at the top ("24" / "Jul" / "2012" / "9:05am, EDT") is one date line."""
+def _split_dates(lines: Sequence[Line | None], found: dict[int, Classified], options: NormaliseOptions) -> None:
+    """A date printed one part a line at the top ("24" / "Jul" / "2012" / "9:05am, EDT") is one date
+    line: the parts in ``found`` (this stage's own working dict) are reclassified."""
     if not options.enabled("date.split-over-lines"):
-        return found
+        return
     head = [line for line in lines[:12] if line is not None][:6]
     for size in range(min(5, len(head)), 1, -1):
         parts = head[:size]
@@ -265,11 +282,9 @@ def _split_dates(lines: Sequence[Line | None], found: dict[int, Classified],
         joined = " ".join(part.plain for part in parts)
         dated = C.date_line(joined)
         if dated is not None and dated[0] is not None:
-            out = dict(found)
             for part in parts:
-                out[part.number] = Classified(part, "date", "date.split-over-lines", date=dated[0])
-            return out
-    return found
+                found[part.number] = Classified(part, "date", "date.split-over-lines", date=dated[0])
+            return
 
 
 __all__ = ["Classified", "classify", "classify_line"]

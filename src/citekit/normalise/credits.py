@@ -32,7 +32,8 @@ _DATE_LABELS = (
     r"actualizado|publicado|atualizado|atualização|veröffentlicht|aktualisiert|stand|publié|mis à jour|"
     r"first published|originally published")
 _FURNITURE = re.compile(
-    rf"(?:\b(?:{_WEEKDAYS})\b\.?|\bof publication\b|\b(?:{_ZONES})\b|\b(?:{_DATE_LABELS})\b|\b(?:on|at|am|um|uhr|el|em|às|le|à|de|del|do|"
+    rf"(?:\b(?:{_WEEKDAYS})\b\.?|\bof publication\b|\b(?:{_ZONES})\b|\b(?:{_DATE_LABELS})\b"
+    rf"|\b(?:on|at|am|um|uhr|el|em|às|le|à|de|del|do|"
     rf"the|of|h|hrs|hours)\b|[\s,|·•/\[\]()–—:-]+)", _I)
 _RELATIVE = re.compile(
     r"^(?:(?:posted|updated|published|actualizado|publicado|atualizado|aktualisiert)\s+)?"
@@ -218,17 +219,17 @@ def plausible_name(name: str) -> bool:
 
 
 def person_name(text: str) -> bool:
-    """A line that is only a person's name: two to four capitalised words or initials, as printed
-    under a headline without a label ("Erin Gloria Ryan", "John SMITH", "A. Pawlowski")."""
+    """A line that is only a person's name: two to four capitalised words or initials (one particle
+    at most), as printed under a headline without a label ("Erin Gloria Ryan", "John SMITH",
+    "A. Pawlowski", "Anne de Vries")."""
     text = text.strip()
-    if not 1 <= text.count(" ") <= 5 or len(text) > 40 or not text[:1].isupper() or not text[-1:].isalpha():
+    if len(text) > 40 or _PERSON.fullmatch(text) is None:
         return False
-    words = text.split()
-    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in text):
-        return False
-    if not all(_NAME_WORD.match(w) for w in words) or not words[0][:1].isupper() or not words[-1][:1].isupper():
-        return False
-    if OUTLET_WORDS.search(text):
-        return False
-    particles = sum(1 for w in words if w[:1].islower())
-    return particles <= 1 and not words[-1].endswith(".")
+    return not OUTLET_WORDS.search(text)
+
+
+_CAPITALISED = r"(?:[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*|[A-Z]\.)"
+_PARTICLE = r"(?:van|von|de|del|della|da|dos|das|di|du|la|le|al|el|bin|ibn|ter|den|der|y|e)"
+_PERSON = re.compile(rf"{_CAPITALISED}(?: {_PARTICLE})?(?: {_CAPITALISED}){{1,2}}(?<!\.)"
+                     rf"|{_CAPITALISED} {_CAPITALISED}(?: {_CAPITALISED}){{1,2}}(?<!\.)")
+"""Two to four capitalised words, one particle at most, not ending with an initial."""

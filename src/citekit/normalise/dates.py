@@ -43,7 +43,8 @@ _DEFAULT_B = datetime(1908, 5, 7)
 # names; a dateutil parse costs a hundred times more. Every other shape, and a day the month does
 # not have, goes to dateutil. tests/test_normalise.py checks that the two read these alike.
 _COMMON_SHAPE = re.compile(
-    r"(?:(?P<day_first>\d{1,2}) (?P<month_second>[A-Za-z]+)\.?|(?<![A-Za-z])(?P<month_first>[A-Za-z]+)\.? (?P<day_second>\d{1,2}))"
+    r"(?:(?P<day_first>\d{1,2}) (?P<month_second>[A-Za-z]+)\.?"
+    r"|(?<![A-Za-z])(?P<month_first>[A-Za-z]+)\.? (?P<day_second>\d{1,2}))"
     r" (?P<year>\d{4})")
 _MONTH_NAMES = parser.parserinfo()
 
@@ -120,6 +121,8 @@ def find_date(text: str) -> tuple[str, str] | None:
     Returns (iso, matched text): the printed shapes first (month names in five languages, ISO,
     numeric), then the whole line as dateutil reads it.
     """
+    if _DIGIT.search(text) is None:  # every printed date has a digit: most lines skip the patterns
+        return None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
         if match:
@@ -133,6 +136,7 @@ def find_date(text: str) -> tuple[str, str] | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")
 _NUMERIC_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}")
 
 

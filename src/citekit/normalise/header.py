@@ -93,7 +93,7 @@ def read_header(units: Sequence[Unit], options: NormaliseOptions) -> Header:
 def _step(walk: _Walk, index: int, roundup: bool) -> int | None:
     """Read ``units[index]``; return the index of the last unit read, or None when the body starts here."""
     unit = walk.units[index]
-    kind, text, found = unit.kind, unit.plain, walk.found
+    kind, found = unit.kind, walk.found
     if kind in ("removed", "comments"):
         remove_boilerplate(found, unit)
         return index

@@ -19,6 +19,7 @@ from citekit.normalise.endmatter import split_names
 from citekit.normalise.findings import Candidate, Findings
 from citekit.normalise.inlines import plain_text
 from citekit.normalise.options import NormaliseOptions
+from citekit.normalise.rules import Rule
 from citekit.normalise.shape import words
 from citekit.normalise.tables import header as H
 from citekit.normalise.tables.endmatter import BIO_SENTENCE, may_open_bio
@@ -60,10 +61,10 @@ def peel(entries: Sequence[BodyEntry], has_title: bool, has_subtitle: bool, opti
         text = _dataset_head(found, first, text, has_title, has_subtitle, options)
         if not has_title and options.enabled("peel.block-headline"):
             text = _block_headline(found, first, text)
-    wire = H.WIRE_CREDIT.pattern.match(plain_text(text)) if options.enabled(H.WIRE_CREDIT.id) else None  # type: ignore[union-attr]
+    wire = _pattern(H.WIRE_CREDIT).match(plain_text(text)) if options.enabled(H.WIRE_CREDIT.id) else None
     if wire:
         found.add("site", wire.group("site"), first.unit.numbers, H.WIRE_CREDIT.id, strength=2)
-    dateline = H.DATELINE_WIRE.pattern.match(plain_text(text)) if options.enabled(H.DATELINE_WIRE.id) else None  # type: ignore[union-attr]
+    dateline = _pattern(H.DATELINE_WIRE).match(plain_text(text)) if options.enabled(H.DATELINE_WIRE.id) else None
     if dateline:
         found.add("site", dateline.group("site"), first.unit.numbers, H.DATELINE_WIRE.id, strength=1)
     if text != first.unit.raw:
@@ -80,7 +81,7 @@ def _dataset_head(found: Findings, entry: BodyEntry, text: str, has_title: bool,
                   options: NormaliseOptions) -> str:
     numbers = entry.unit.numbers
     rule = H.DATELINE_PREFIX
-    date = rule.pattern.match(text) if options.enabled(rule.id) else None  # type: ignore[union-attr]
+    date = _pattern(rule).match(text) if options.enabled(rule.id) else None
     if date:
         printed = re.sub(r"(\d{1,2})((?:19|20)\d{2})$", r"\1 \2", date.group("date"))
         iso = parse_date(printed)
@@ -94,7 +95,7 @@ def _dataset_head(found: Findings, entry: BodyEntry, text: str, has_title: bool,
                 found.add("title", headline.group("h"), numbers, "peel.dataset-headline",
                           printed=headline.group(0).strip())
                 text = text[headline.end():]
-    tags = H.INLINE_TAGS.pattern.search(text[:_HEAD]) if options.enabled(H.INLINE_TAGS.id) else None  # type: ignore[union-attr]
+    tags = _pattern(H.INLINE_TAGS).search(text[:_HEAD]) if options.enabled(H.INLINE_TAGS.id) else None
     if tags:
         standfirst = text[:tags.start()].strip()
         for term in tags.group("terms").split():
@@ -150,57 +151,59 @@ def _item_credits(found: Findings, entries: list[BodyEntry], content: list[int],
     dashed = [i for i in content if "—" in entries[i].unit.raw or "–" in entries[i].unit.raw]
     if len(dashed) < 2:
         return
-    credits = [(entries[i].unit, _tail_search(rule.pattern, entries[i].unit.raw, ("—", "–"), options))  # type: ignore[arg-type]
-               for i in dashed]
+    credits = [(entries[i].unit, _tail_search(rule, entries[i].unit.raw, ("—", "–"), options)) for i in dashed]
     if sum(1 for _, credit in credits if credit) >= 2:
         for unit, credit in credits:
             if credit:
                 found.add("weak-author", credit.group("names"), unit.numbers, rule.id)
 
 
-def _tail_search(pattern: re.Pattern[str], text: str, marks: tuple[str, ...],
-                 options: NormaliseOptions) -> re.Match[str] | None:
-    """``pattern`` (anchored at the end) searched in the last ``options.tail`` characters of ``text``,
-    when they hold one of the ``marks`` the pattern needs."""
+def _tail_search(rule: Rule, text: str, marks: tuple[str, ...], options: NormaliseOptions) -> re.Match[str] | None:
+    """``rule``'s pattern (anchored at the end) searched in the last ``options.tail`` characters of
+    ``text``, when the rule is on and they hold one of the ``marks`` the pattern needs."""
     start = max(0, len(text) - options.tail)
-    return pattern.search(text, start) if holds_any(text[start:], marks) else None
+    if not options.enabled(rule.id) or not holds_any(text[start:], marks):
+        return None
+    return _pattern(rule).search(text, start)
+
+
+def _pattern(rule: Rule) -> re.Pattern[str]:
+    assert rule.pattern is not None, rule.id
+    return rule.pattern
 
 
 def _tail(found: Findings, bios: list[tuple[str | None, str, tuple[int, ...]]], entry: BodyEntry, text: str,
           options: NormaliseOptions) -> str:
     numbers = entry.unit.numbers
-    if options.enabled(H.CLOSING_RIGHTS.id):
-        closing = _tail_search(H.CLOSING_RIGHTS.pattern, text, ("©", "(c)", "opyright"), options)  # type: ignore[arg-type]
-        if closing:
-            statement = closing.group("statement").strip()
-            found.add("statement", statement, numbers, H.CLOSING_RIGHTS.id, printed=statement)
-            # The credits printed before it, after a "/" or the last sentence: "/ TRADUÇÃO DE X".
-            before = text[max(0, closing.start() - 200):closing.start()]
-            cut = max(before.rfind("/"), *(before.rfind(mark) for mark in ".!?\"”"))
-            credit = before[cut + 1:].strip() if cut >= 0 else ""
-            if credit:
-                found.add("extra", credit, numbers, H.CLOSING_RIGHTS.id, label="closing-credit", printed=credit)
-            text = text[:closing.start() - len(before) + cut] if cut >= 0 and before[cut] == "/" \
-                else text[:closing.start()]
-    source = _tail_search(H.TRAILING_SOURCE.pattern, text, (")",), options) \
-        if options.enabled(H.TRAILING_SOURCE.id) else None  # type: ignore[arg-type]
+    closing = _tail_search(H.CLOSING_RIGHTS, text, ("©", "(c)", "opyright"), options)
+    if closing:
+        statement = closing.group("statement").strip()
+        found.add("statement", statement, numbers, H.CLOSING_RIGHTS.id, printed=statement)
+        # The credits printed before it, after a "/" or the last sentence: "/ TRADUÇÃO DE X".
+        before = text[max(0, closing.start() - 200):closing.start()]
+        cut = max(before.rfind("/"), *(before.rfind(mark) for mark in ".!?\"”"))
+        credit = before[cut + 1:].strip() if cut >= 0 else ""
+        if credit:
+            found.add("extra", credit, numbers, H.CLOSING_RIGHTS.id, label="closing-credit", printed=credit)
+        text = text[:closing.start() - len(before) + cut] if cut >= 0 and before[cut] == "/" \
+            else text[:closing.start()]
+    source = _tail_search(H.TRAILING_SOURCE, text, (")",), options)
     if source:
         found.add("site", source.group("site"), numbers, H.TRAILING_SOURCE.id, strength=2)
         found.add("source", source.group(0).strip(), numbers, H.TRAILING_SOURCE.id, strength=2,
                   printed=source.group(0).strip())
         text = text[:source.start()]
-    credit = _tail_search(H.TRAILING_SLASH_CREDIT.pattern, text, ("/",), options) \
-        if options.enabled(H.TRAILING_SLASH_CREDIT.id) else None  # type: ignore[arg-type]
-    if credit:
-        for name in split_names(credit.group("names")):
-            found.add("weak-author", name, numbers, H.TRAILING_SLASH_CREDIT.id, printed=credit.group("names"))
-        text = text[:credit.start()]
+    slash = _tail_search(H.TRAILING_SLASH_CREDIT, text, ("/",), options)
+    if slash:
+        for name in split_names(slash.group("names")):
+            found.add("weak-author", name, numbers, H.TRAILING_SLASH_CREDIT.id, printed=slash.group("names"))
+        text = text[:slash.start()]
     if options.enabled("peel.glued-bio"):
         text = _glued_bio(found, bios, numbers, text, options)
-    dash = _tail_search(H.TRAILING_DASH_CREDIT.pattern, text, ("—", "–"), options) \
-        if options.enabled(H.TRAILING_DASH_CREDIT.id) else None  # type: ignore[arg-type]
+    dash = _tail_search(H.TRAILING_DASH_CREDIT, text, ("—", "–"), options)
     if dash:
-        found.add("weak-author", dash.group("names"), numbers, H.TRAILING_DASH_CREDIT.id, printed=dash.group(0).strip())
+        found.add("weak-author", dash.group("names"), numbers, H.TRAILING_DASH_CREDIT.id,
+                  printed=dash.group(0).strip())
         text = text[:dash.start()]
     if options.enabled("peel.read-more"):
         tail = text[-80:]

@@ -67,10 +67,10 @@ class Prefilter:
             width = self.width + 1
             openings = "".join([line[:self.width].ljust(width) for line in folded_lines])
             for needle_index, start, _ in self.opening_search.find_matches_as_indexes(openings, overlapping=True):
-                needle = self.opening[needle_index]
+                opening = self.opening[needle_index]
                 index, column = divmod(start, width)
-                if needle.max_start is None or column <= needle.max_start:
-                    _add(found, index, needle.rules)
+                if opening.max_start is None or column <= opening.max_start:
+                    _add(found, index, opening.rules)
         always = self.always
         return [always if rules is None else always | rules for rules in found]
 

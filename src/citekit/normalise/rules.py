@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 try:  # Python 3.11+: the parser lives in re._parser; sre_parse is its deprecated alias.
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
+    import sre_parse
 
 _I = re.IGNORECASE
 
@@ -93,6 +94,8 @@ _MIN_LITERAL = 2
 """Shorter strings are too common to spare a line anything (one character will do if it is not ASCII: ©)."""
 _MAXREPEAT = sre_parse.MAXREPEAT
 _Alts = tuple[tuple[str, int | None], ...]  # (text, max_start within the node) alternatives
+_Item = tuple[Any, Any]
+"""One item of a parsed pattern (opcode, argument): the parser is untyped."""
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[Literal, ...] | None:
@@ -112,7 +115,7 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[Literal, ...] | None:
     return tuple(dict.fromkeys(Literal(text, start if anchored else None) for text, start in found))
 
 
-def _sequence(items: list[tuple[object, object]], anchored: bool) -> _Alts | None:
+def _sequence(items: list[_Item], anchored: bool) -> _Alts | None:
     """The best required set of a sequence of parse items, with offsets from its start."""
     best: _Alts | None = None
     offset: int | None = 0  # the widest the items so far can be; None once unbounded
@@ -121,7 +124,7 @@ def _sequence(items: list[tuple[object, object]], anchored: bool) -> _Alts | Non
         if op is sre_parse.LITERAL:
             if not run:
                 run_start = offset if offset is not None else -1
-            run += chr(av).lower()  # type: ignore[call-overload]
+            run += chr(av).lower()
             offset = None if offset is None else offset + 1
             continue
         start = None if run_start < 0 else run_start
@@ -146,30 +149,30 @@ def _sequence(items: list[tuple[object, object]], anchored: bool) -> _Alts | Non
 _MAX_ALTERNATIVES = 32
 
 
-def _leading(op: object, av: object) -> tuple[str, ...] | None:
+def _leading(op: Any, av: Any) -> tuple[str, ...] | None:
     """The literal text every match of one parse item begins with, per alternative, or None."""
     if op is sre_parse.LITERAL:
-        return (chr(av).lower(),)  # type: ignore[call-overload]
+        return (chr(av).lower(),)
     if op is sre_parse.SUBPATTERN:
-        return _leading_sequence(list(av[-1].data))  # type: ignore[index]
+        return _leading_sequence(list(av[-1].data))
     if op is sre_parse.BRANCH:
         leads: list[str] = []
-        for branch in av[1]:  # type: ignore[index]
+        for branch in av[1]:
             found = _leading_sequence(list(branch.data))
             if not found:
                 return None
             leads.extend(found)
         return tuple(leads) if len(leads) <= _MAX_ALTERNATIVES else None
-    if op is sre_parse.IN and len(av) <= 8 and all(kind is sre_parse.LITERAL for kind, _ in av):  # type: ignore[arg-type]
-        return tuple(chr(code).lower() for _, code in av)  # type: ignore[misc]
+    if op is sre_parse.IN and len(av) <= 8 and all(kind is sre_parse.LITERAL for kind, _ in av):
+        return tuple(chr(code).lower() for _, code in av)
     return None
 
 
-def _leading_sequence(items: list[tuple[object, object]]) -> tuple[str, ...] | None:
+def _leading_sequence(items: list[_Item]) -> tuple[str, ...] | None:
     run = ""
     for index, (op, av) in enumerate(items):
         if op is sre_parse.LITERAL:
-            run += chr(av).lower()  # type: ignore[call-overload]
+            run += chr(av).lower()
             continue
         leads = _leading(op, av)
         if leads is None:
@@ -180,28 +183,28 @@ def _leading_sequence(items: list[tuple[object, object]]) -> tuple[str, ...] | N
     return (run,) if run else None
 
 
-def _node(op: object, av: object, anchored: bool) -> _Alts | None:
+def _node(op: Any, av: Any, anchored: bool) -> _Alts | None:
     if op is sre_parse.SUBPATTERN:
-        return _sequence(list(av[-1].data), anchored)  # type: ignore[index]
+        return _sequence(list(av[-1].data), anchored)
     if op is sre_parse.BRANCH:
         alternatives: list[tuple[str, int | None]] = []
-        for branch in av[1]:  # type: ignore[index]
+        for branch in av[1]:
             found = _sequence(list(branch.data), anchored)
             if found is None:
                 return None
             alternatives.extend(found)
         return tuple(alternatives)
     if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)):
-        low, _, body = av  # type: ignore[misc]
+        low, _, body = av
         return _sequence(list(body.data), anchored) if low >= 1 else None
-    if op is sre_parse.IN and len(av) <= 8 and all(kind is sre_parse.LITERAL for kind, _ in av):  # type: ignore[arg-type]
-        return tuple((chr(code).lower(), 0) for _, code in av)  # type: ignore[misc]  # "[×✕✖]": one of these
+    if op is sre_parse.IN and len(av) <= 8 and all(kind is sre_parse.LITERAL for kind, _ in av):
+        return tuple((chr(code).lower(), 0) for _, code in av)  # "[×✕✖]": one of these
     if op is getattr(sre_parse, "ATOMIC_GROUP", None):
-        return _sequence(list(av.data), anchored)  # type: ignore[attr-defined]
+        return _sequence(list(av.data), anchored)
     return None
 
 
-def _width(op: object, av: object) -> int | None:
+def _width(op: Any, av: Any) -> int | None:
     """The widest text one parse item can match, or None when unbounded."""
     _, widest = sre_parse.SubPattern(sre_parse.State(), [(op, av)]).getwidth()
     return None if widest >= _MAXREPEAT else widest

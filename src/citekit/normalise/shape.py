@@ -6,8 +6,13 @@ from functools import lru_cache
 
 from citekit.normalise.tables.shapes import LATIN_WORD, LIST_ITEM, PROSE_WORDS, URL
 
-_DATE_WORDS = frozenset(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "edt", "est", "cdt", "cst", "mdt", "mst", "pdt", "pst", "utc", "gmt", "bst", "cet", "aest"])
+_DATE_WORDS = frozenset({
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "mon",
+    "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "edt", "est", "cdt", "cst", "mdt", "mst", "pdt", "pst", "utc", "gmt", "bst", "cet", "aest",
+})
+"""Words of date lines: a line of these (and numbers) is a date, not a headline."""
 
 
 def words(text: str, limit: int) -> int:

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from citekit.normalise.classify import Classified
 from citekit.normalise.inlines import plain_text
 from citekit.normalise.options import NormaliseOptions
+from citekit.normalise.shape import words
 from citekit.normalise.tables.shapes import NUMBERED
 
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "…", ":", ")", "»", "“")
@@ -101,7 +102,7 @@ def units(items: Sequence[Classified | None], options: NormaliseOptions) -> tupl
         if current:
             unit = make_unit(current)
             out.append(unit)
-            prose_seen = prose_seen or len(unit.plain.split(maxsplit=options.prose_min_words)) >= options.prose_min_words
+            prose_seen = prose_seen or words(unit.plain, options.prose_min_words) >= options.prose_min_words
             current.clear()
 
     for item in items:
