@@ -312,6 +312,7 @@ _FRAGMENTS = [
 _FOUND = [
     ["by", "0:0:0:0:0:0", "0:0:0:0:0:0"],
     ["0:0:0:0:0:0", "Posted on by admin", "0:0:0:0:0:0"],
+    ["About the author:", "About the author:"],
     ["_0 0_"],
     ["Title", "", "Body text of the article that is long enough to be prose, with enough words to count.", "",
      "Copyright © 2017 X, Inc. All rights reserved.", "©2 Photo Agency"],

@@ -155,6 +155,8 @@ def _step(walk: _Walk, index: int, late: bool, last_content: int) -> None:
         walk.end_zone = True
         return
     if kind == "bio-label":
+        if walk.pending_label is not None:  # a label over nothing: a note of its own
+            walk.add_back("note", walk.pending_label, walk.pending_label.rule)
         name = unit.group("name")
         if name:
             found.add("weak-author", name, unit.numbers, unit.rule)
@@ -174,7 +176,8 @@ def _step(walk: _Walk, index: int, late: bool, last_content: int) -> None:
         walk.add_back("note" if unit.group("rest") else "links", unit, unit.rule)
         walk.in_back, walk.end_zone = "links", True
         return
-    if kind == "url-line" and index == last_content and URL.fullmatch(text) and walk.on("body.source-url-last"):
+    if kind == "url-line" and index == last_content and URL.fullmatch(text) and not walk.in_back \
+            and not walk.end_zone and walk.on("body.source-url-last"):
         found.add("url", text, unit.numbers, "body.source-url-last", strength=1)
         found.add("source-url", text, unit.numbers, "body.source-url-last", strength=-1)
         walk.add_back("links", unit, "body.source-url-last")

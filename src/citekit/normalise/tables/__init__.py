@@ -18,21 +18,22 @@ BACK = {rule.id: rule for rule in BACK_MATTER}
 SHORT_BACK_ROWS: tuple[Rule, ...] = (
     H.KEYWORD_LINE, BACK["back.caption"], BACK["back.editor-note"], BACK["back.bio-label"],
     BACK["back.acknowledgement"], H.BYLINE_ALONE, H.SITE_LINE_ALONE, BACK["back.translation-credit"],
-    BACK["back.hat-tip"],
+    BACK["back.hat-tip"], BACK["back.image-credit"],
 )
 """Rows tried on short lines (labels and credits are short), after boilerplate."""
 LONG_BACK_ROWS: tuple[Rule, ...] = (BACK["back.caption"], BACK["back.editor-note"], BACK["back.acknowledgement"])
 """Rows tried on longer lines too."""
 REFERENCE_ROWS: tuple[Rule, ...] = (BACK["back.reference-line"], BACK["back.citation-marks"])
 SHAPE_ROWS: tuple[Rule, ...] = (
-    BACK["back.notes-label"], H.SITE_LINE, H.SITE_NAME, H.SITE_PAREN, BACK["back.source-mark"],
-    BACK["back.image-credit"], BACK["back.sign-off"],
+    BACK["back.notes-label"], H.SITE_LINE, H.SITE_NAME, H.SITE_PAREN, BACK["back.source-mark"], BACK["back.sign-off"],
 )
 """Rows for short lines that nothing above claimed."""
 
 LINE_ROWS: tuple[Rule, ...] = (
-    *BOILERPLATE, *SHORT_BACK_ROWS, *SOURCES, H.WRITTEN_BY, *RIGHTS, *NOTICES, *REFERENCE_ROWS, *SHAPE_ROWS,
+    *BOILERPLATE, *SHORT_BACK_ROWS, *SOURCES, H.WRITTEN_BY, *RIGHTS, *NOTICES,
+    *REFERENCE_ROWS, *SHAPE_ROWS,
 )
+"""A photo credit is tried before the rights rows: the licence it names is the image's, not the article's."""
 """Every row a line is matched against, in the order tried (rows that are not tried on every
 length say so in :mod:`citekit.normalise.classify`)."""
 
