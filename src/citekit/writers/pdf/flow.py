@@ -400,7 +400,15 @@ class FlowBuilder:
         return footer_line(self.document)
 
 
+_FOOTER_MAX = 140
+"""Characters a footer holds (two lines at the footer's size): a longer line is cut at a word with
+"…"; the colophon prints it whole."""
+
+
 def footer_line(document: Document) -> str:
     """The copyright line for every page's footer; the source attribution (without its address),
     else the title, when the article prints no copyright."""
-    return rights_line(document) or " ".join((document.rights.source or "").split()) or pdf_title(document).value
+    line = rights_line(document) or " ".join((document.rights.source or "").split()) or pdf_title(document).value
+    if len(line) <= _FOOTER_MAX:
+        return line
+    return line[:_FOOTER_MAX].rsplit(" ", 1)[0].rstrip(" ,;:.") + " …"
