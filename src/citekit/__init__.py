@@ -100,16 +100,19 @@ def cite(
     *,
     locale: str | None = None,
     in_text: bool = False,
+    cache_dir: str | Path | None = None,
 ) -> str:
-    """The formatted bibliography of ``documents`` in a CSL ``style`` (pandoc's citeproc, one run).
+    """The formatted bibliography of ``documents`` in a CSL ``style`` (pandoc's citeproc).
 
     ``style`` is a short name (``mla``), a style id (``apa``) or a path to a ``.csl`` file;
     ``markup`` is ``text``, ``html`` or ``markdown``; ``in_text`` gives each document's in-text
-    citation instead (the first full note for note styles). See :mod:`citekit.citations`.
+    citation instead (the first full note for note styles); ``cache_dir`` keeps formatted entries
+    there for the next call (nothing is written without it). See :mod:`citekit.citations`.
     """
     from citekit.citations import cite as format_bibliography
 
-    return format_bibliography(documents, style, markup, locale=locale, in_text=in_text)  # type: ignore[arg-type]
+    return format_bibliography(documents, style, markup, locale=locale, in_text=in_text,  # type: ignore[arg-type]
+                               cache_dir=cache_dir)
 
 
 def __getattr__(name: str) -> Any:

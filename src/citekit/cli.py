@@ -370,8 +370,11 @@ def _write_output_file(output: Path, text: str) -> None:
 @click.option("--accessed", metavar="DATE", help="Access date to record for every input (metadata.accessed).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Keep formatted entries in DIR/citations.sqlite3 and reuse them next time.")
 def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str | None, markup: str,
-                 in_text: bool, overrides: Sequence[str], accessed: str | None, output: Path | None) -> None:
+                 in_text: bool, overrides: Sequence[str], accessed: str | None, output: Path | None,
+                 cache_dir: Path | None) -> None:
     """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin.
 
     Directories are walked as `citekit convert` walks them (*.txt, *.text, *.md, *.citekit.json and
@@ -380,6 +383,7 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
     """
     from citekit.batch import input_files
     from citekit.citations import (
+        CiteOptions,
         Markup,
         check_locale,
         format_citations,
@@ -419,7 +423,8 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
         for warning in missing_dates(named, resolved.path, resolved.id):
             _echo_warning(warning)
         try:
-            result = format_citations([d for _, d in named], style=resolved, markup=chosen, locale=locale)
+            result = format_citations([d for _, d in named], style=resolved, markup=chosen, locale=locale,
+                                      options=CiteOptions(cache_dir=cache_dir))
         except CitekitError as error:
             _echo_error(str(error))
             sys.exit(EXIT_FAILED)
