@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from citekit.model import (
     Author,
@@ -56,6 +57,12 @@ SCHEMAS = DATA / "schemas"
 SAMPLES = ROOT / "samples"
 SEED = SAMPLES / "seed-globalresearch-trump-putin.txt"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Generated tests are deterministic in CI: the same examples every run, no example database. A case
+# hypothesis finds on a developer's machine is kept as an explicit test case.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
 
 
 def require_tool(name: str, found: bool | None = None) -> None:

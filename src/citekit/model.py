@@ -584,7 +584,7 @@ class FieldSource:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LineSpan:
-    """A run of input lines that share one owning role."""
+    """A run of input lines that share one owning role, given by one rule."""
 
     start_line: int
     """First line (1-based)."""
@@ -592,6 +592,8 @@ class LineSpan:
     """Last line (1-based, inclusive)."""
     role: str
     """title, subtitle, byline, dateline, site, keywords, body, back, rights, notice, removed, …"""
+    rule: str = ""
+    """The id of the normaliser rule that gave the lines their role (``citekit.normalise.RULES``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

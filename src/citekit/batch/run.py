@@ -235,7 +235,8 @@ def convert(
         batch = _Batch(out_dir=out, journal=journal, on_input=on_input, documents=documents)
 
         def planned() -> Iterator[Job]:
-            items = iter_inputs(sources, recursive=recursive, dataset=dataset or DatasetOptions(), warn=warn)
+            items = iter_inputs(sources, recursive=recursive, dataset=dataset or DatasetOptions(), warn=warn,
+                                max_bytes=max_input_bytes)
             for index, item in enumerate(items):
                 decision = planner.plan(index, item)
                 if isinstance(decision, Job):
@@ -326,7 +327,7 @@ def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, A
     resolved = resolve_options(writer, options)
     pairs = tuple((field_path(k), checked_value(k, v)) for k, v in (overrides or {}).items())
     _check_reader(reader)
-    item = next(iter_inputs([name]))
+    item = next(iter_inputs([name], max_bytes=max_input_bytes))
     if item.error is not None:
         return SingleResult(entry=InputReport(source=item.source, status="failed", errors=(item.error,)), data=None)
     job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=(*pairs, *item.overrides),

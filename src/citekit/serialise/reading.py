@@ -355,6 +355,7 @@ class _Reader:
                 start_line=self.integer(s.get("start_line"), f"$.provenance.lines[{i}].start_line") or 0,
                 end_line=self.integer(s.get("end_line"), f"$.provenance.lines[{i}].end_line") or 0,
                 role=self.req_text(s.get("role"), f"$.provenance.lines[{i}].role"),
+                rule=self.text(s.get("rule"), f"$.provenance.lines[{i}].rule") or "",
             ))
         provenance = Provenance(
             input_sha256=self.text(prov.get("input_sha256"), "$.provenance.input_sha256"),

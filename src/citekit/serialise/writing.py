@@ -181,8 +181,8 @@ def to_dict(document: Document) -> JSON:
             "fields": [_drop_empty({"field": f.field, "lines": list(f.lines), "rule": f.rule,
                                     "supplied": f.supplied, "printed": f.printed}) | {"supplied": f.supplied}
                        for f in prov.fields],
-            "lines": [{"start_line": s.start_line, "end_line": s.end_line, "role": s.role}
-                      for s in prov.lines],
+            "lines": [_drop_empty({"start_line": s.start_line, "end_line": s.end_line, "role": s.role,
+                                   "rule": s.rule}) for s in prov.lines],
         }),
     }
 

@@ -440,7 +440,52 @@ class FlowBuilder:
         return footer_line(self.document)
 
 
+_FOOTER_CHARACTERS = 400
+"""A footer shows two lines: only a long line's start is measured."""
+_FOOTER_GAP = 18.0
+"""Points between the footer's text and its page label."""
+
+
 def footer_line(document: Document) -> str:
     """The copyright line for every page's footer; the source attribution (without its address),
-    else the title, when the article prints no copyright."""
-    return rights_line(document) or " ".join((document.rights.source or "").split()) or pdf_title(document).value
+    else the title, when the article prints no copyright. A line longer than the footer's two lines
+    is cut at a word and ends with "…" (the colophon prints it whole)."""
+    line = rights_line(document) or " ".join((document.rights.source or "").split()) or pdf_title(document).value
+    line = " ".join(line[:_FOOTER_CHARACTERS].split())
+    return _fit_footer(line, labels_for(document.metadata.language).page.format(number=999, total=999))
+
+
+def footer_width(label: str) -> float:
+    """The width the footer's text may take beside ``label``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from citekit.writers.pdf.style import load_style
+
+    style = load_style()
+    footer = style.role("footer")
+    return float(style.text_width - stringWidth(label, footer.font, footer.size) - _FOOTER_GAP)
+
+
+def _fit_footer(line: str, widest_label: str) -> str:
+    """``line`` as it fits two footer lines beside the widest page label, cut at a word with "…"."""
+    from reportlab.lib.utils import simpleSplit
+
+    from citekit.writers.pdf.style import load_style
+
+    footer = load_style().role("footer")
+    width = footer_width(widest_label)
+
+    def fits(text: str) -> bool:
+        return len(simpleSplit(text, footer.font, footer.size, width)) <= 2
+
+    if fits(line):
+        return line
+    words = line.split(" ")
+    low, high = 0, len(words)  # the most words that fit with " …" after them: between low and high
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(" ".join(words[:middle]).rstrip(" ,;:.") + " …"):
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low]).rstrip(" ,;:.") + " …"
