@@ -334,3 +334,14 @@ def test_document_json_refuses_notes_nested_past_the_limit() -> None:
         node = {"type": "paragraph", "inlines": [{"type": "note", "blocks": [node]}]}
     with pytest.raises(InputError, match="notes nested deeper than 32"):
         from_dict(json.loads(json.dumps({"schema": "citekit-document/1", "body": [node]})))
+
+
+def test_a_data_uri_image_carries_its_bytes_within_the_bounds() -> None:
+    png = base64.b64encode(tiny_png()).decode("ascii")
+    (figure,) = _of(read_bytes(f"Text.\n\n![A red square](data:image/png;base64,{png})\n".encode(), name="d.md").body,
+                    Figure)
+    assert figure.image.data == tiny_png() and figure.image.src is None  # type: ignore[attr-defined]
+    from citekit.readers._images import data_uri_bytes
+
+    assert data_uri_bytes("data:image/png;base64," + "A" * (MAX_IMAGE_BYTES * 4 // 3 + 8)) is None  # too large
+    assert data_uri_bytes("data:image/png;base64,@@@") is None and data_uri_bytes("https://x.org/a.png") is None

@@ -53,7 +53,7 @@ from citekit.model import (
 )
 from citekit.readers import Reader
 from citekit.readers._assemble import Stated, build
-from citekit.readers._images import make_image
+from citekit.readers._images import ImageBudget, data_uri_bytes, make_image
 from citekit.readers._inlines import merge_text
 from citekit.readers.text import decode_text
 
@@ -195,6 +195,8 @@ class _Converter:
         self.footnotes = footnotes
         self.open_notes: set[int] = set()
         """Notes being converted: a note that references itself is not expanded again."""
+        self.budget = ImageBudget()
+        """Image bytes taken from ``data:`` URIs so far."""
 
     def block(self, node: SyntaxTreeNode, depth: int) -> list[Block]:
         if depth > MAX_DEPTH:
@@ -235,7 +237,9 @@ class _Converter:
         if len(nodes) != 1 or nodes[0].type != "image":
             return None
         caption = self.inlines(nodes[0].children, depth)
-        image = make_image(str(nodes[0].attrs.get("src", "")), None, title=str(nodes[0].attrs.get("title") or ""))
+        src = str(nodes[0].attrs.get("src", ""))
+        image = make_image(src, None, title=str(nodes[0].attrs.get("title") or ""), data=data_uri_bytes(src),
+                           budget=self.budget)
         if image is None:
             return None
         return Figure(image=image, caption=(Para(content=caption),) if not is_blank(caption) else ())

@@ -47,7 +47,7 @@ from citekit.model import (
     link_or_text,
     plain_inlines,
 )
-from citekit.readers._images import make_image
+from citekit.readers._images import ImageBudget, data_uri_bytes, make_image
 from citekit.readers._inlines import merge_text
 from citekit.readers.html.hints import FIGURE_MARKER, PageHints
 
@@ -89,6 +89,8 @@ class _Converter:
         self.hints = hints
         self.noted: set[str] = set()
         """The note texts placed at their references: the page's list of notes repeats them."""
+        self.budget = ImageBudget()
+        """Image bytes taken from the page's ``data:`` URIs so far."""
 
     def body(self, body: Any) -> list[Block]:
         return [block for child in body for block in self.block(child, 0)]
@@ -103,7 +105,7 @@ class _Converter:
         if found is None:
             return None
         src, alt, title, caption = found
-        image = make_image(src, alt, title=title)
+        image = make_image(src, alt, title=title, data=data_uri_bytes(src), budget=self.budget)
         if image is None:
             return Para(content=(Str(text=caption or " ".join((alt or "").split())),)) if caption or alt else None
         return Figure(image=image, caption=(Para(content=(Str(text=caption),)),) if caption else ())
