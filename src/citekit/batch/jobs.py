@@ -86,12 +86,12 @@ class JobResult:
 def prepare_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (),
                      accessed: str | None = None, reader: str | None = None) -> Document:
     """Read input bytes with the reader named or chosen for them; apply the values supplied for it."""
-    return _prepare(data, name, overrides, accessed, reader)[0]
+    return read_document(data, name, overrides, accessed, reader)[0]
 
 
-def _prepare(data: bytes, name: str, overrides: Sequence[tuple[str, str]], accessed: str | None,
-             reader: str | None) -> tuple[Document, str]:
-    """(the document, the name of the reader that read it)."""
+def read_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (), accessed: str | None = None,
+                  reader: str | None = None) -> tuple[Document, str]:
+    """:func:`prepare_document`, and the name of the reader that read it."""
     from citekit.overrides import apply_overrides, set_accessed
     from citekit.readers import read_with_reader
 
@@ -132,7 +132,7 @@ def run_job(job: Job) -> JobResult:
         recording_runs() if job.inspect is not None else contextlib.nullcontext([])
     try:
         with recorder as runs:
-            document, reader = _prepare(job.data, job.name, job.overrides, job.accessed, job.reader)
+            document, reader = read_document(job.data, job.name, job.overrides, job.accessed, job.reader)
     except CitekitError as error:
         if error.path == job.name:
             error.path = job.source  # the reader names the file only; the user named a path or a row
@@ -166,7 +166,7 @@ def run_job(job: Job) -> JobResult:
     if job.inspect is not None and not errors:
         began = time.perf_counter()
         try:
-            page = _inspect_page(document, job, runs)
+            page = _inspect_page(document, reader, job, runs)
         except Exception as error:  # an inspect bug must cost one input's page, not the batch
             errors.append(f"inspect: {job.source}: internal error: {describe_bug(error)}")
         else:
@@ -184,12 +184,12 @@ def run_job(job: Job) -> JobResult:
                      document=document if job.want_document else None)
 
 
-def _inspect_page(document: Document, job: Job, runs: Sequence[EndMatter]) -> bytes:
+def _inspect_page(document: Document, reader: str, job: Job, runs: Sequence[EndMatter]) -> bytes:
     from citekit.inspector.page import page
     from citekit.inspector.trace import trace_read
 
     assert job.inspect is not None
-    trace = trace_read(document, job.data, runs, source=job.source, key=job.inspect.sidecar_key)
+    trace = trace_read(document, reader, job.data, runs, source=job.source, key=job.inspect.sidecar_key)
     return page(trace).encode("utf-8", "replace")
 
 

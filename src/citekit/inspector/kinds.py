@@ -39,6 +39,8 @@ PAGE = ("#ffffff", "#121212")
 """Page background, light and dark."""
 LINK = ("#0b4f9c", "#8cc4ff")
 """Links, light and dark."""
+PANEL = ("#f4f4f5", "#1c1c1e")
+"""The fields panel's and code blocks' background, light and dark."""
 
 # One hue per kind, chips at 90 % lightness with 22 % ink (light) and the reverse (dark); rows a
 # faint tint of the hue. Body, the bulk of any article, keeps the page's own background.

@@ -11,13 +11,13 @@ import base64
 import hashlib
 from functools import cache
 
-from citekit.inspector.kinds import KINDS, LINK, MUTED, PAGE, TEXT
+from citekit.inspector.kinds import KINDS, LINK, MUTED, PAGE, PANEL, TEXT
 
 _BASE = """
 :root{color-scheme:light dark;--text:%(text)s;--muted:%(muted)s;--page:%(page)s;--link:%(link)s;
---rule:#c8c8c8;--panel:#f4f4f5}
+--rule:#c8c8c8;--panel:%(panel)s}
 @media (prefers-color-scheme:dark){:root{--text:%(dtext)s;--muted:%(dmuted)s;--page:%(dpage)s;--link:%(dlink)s;
---rule:#3a3a3a;--panel:#1c1c1e}}
+--rule:#3a3a3a;--panel:%(dpanel)s}}
 *{box-sizing:border-box}
 body{margin:0;padding:1rem 1.25rem 3rem;background:var(--page);color:var(--text);
 font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
@@ -79,7 +79,7 @@ def _kind_rules() -> str:
 def stylesheet() -> str:
     """The CSS of both pages (made once per process)."""
     values = {"text": TEXT[0], "dtext": TEXT[1], "muted": MUTED[0], "dmuted": MUTED[1], "page": PAGE[0],
-              "dpage": PAGE[1], "link": LINK[0], "dlink": LINK[1]}
+              "dpage": PAGE[1], "link": LINK[0], "dlink": LINK[1], "panel": PANEL[0], "dpanel": PANEL[1]}
     return (_BASE % values) + _kind_rules()
 
 

@@ -89,18 +89,18 @@ def trace_bytes(data: bytes, *, name: str, source: str | None = None, key: str |
                 reader: str | None = None, overrides: Sequence[tuple[str, str]] = (),
                 accessed: str | None = None) -> Trace:
     """Read ``data`` as the batch and the CLI read it (values supplied applied) and trace it."""
-    from citekit.batch.jobs import prepare_document
+    from citekit.batch.jobs import read_document
     from citekit.readers._normalise_bridge import recording_runs
 
     with recording_runs() as runs:
-        document = prepare_document(data, name, overrides, accessed, reader)
-    return trace_read(document, data, runs, source=source or name, key=key or name)
+        document, used = read_document(data, name, overrides, accessed, reader)
+    return trace_read(document, used, data, runs, source=source or name, key=key or name)
 
 
-def trace_read(document: Document, data: bytes, runs: Sequence[EndMatter], *, source: str, key: str) -> Trace:
-    """The trace of a document just read from ``data`` (``runs``: the end-matter runs recorded while
-    its reader ran)."""
-    used = document.provenance.reader
+def trace_read(document: Document, used: str, data: bytes, runs: Sequence[EndMatter], *, source: str,
+               key: str) -> Trace:
+    """The trace of a document the reader ``used`` just read from ``data`` (``runs``: the end-matter
+    runs recorded while it ran)."""
     removed = _removed_reasons(document)
     if used == "text":
         text = _input_text(data, document.provenance.source_name)
