@@ -440,3 +440,26 @@ def test_review_in_a_process_pool_and_from_a_dataset(tmp_path: Path) -> None:
     tsv = lxml.html.fromstring((out / ".citekit-inspect" / "r1.html").read_text(encoding="utf-8")).xpath(
         "string(//pre[@class='tsv'])")
     assert tsv.splitlines()[1].startswith(f"{dataset}#r1\t")
+
+
+def test_a_killed_review_batch_resumes_from_its_journal(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    inputs = [str(SEED), str(HTML_PAGE), str(DATA / "corpus" / "articles" / "alternet-002.txt")]
+
+    def stop_after_first(entry: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        citekit.convert(inputs, to="csl-json", out_dir=out, jobs=1, review=True, on_input=stop_after_first)
+    assert (out / ".citekit-journal.jsonl").is_file() and not (out / "citekit-review.html").exists()
+    assert len(list((out / ".citekit-inspect").iterdir())) == 1
+    # What a SIGKILL mid-write leaves in the pages' directory is swept by the next run.
+    planted = out / ".citekit-inspect" / f".x.html.{2**22 + 7}.part"
+    planted.write_bytes(b"half a page")
+    resumed = citekit.convert(inputs, to="csl-json", out_dir=out, jobs=1, review=True)
+    assert resumed.totals.skipped == 1 and resumed.totals.converted == 2 and not planted.exists()
+    tree = lxml.html.fromstring((out / "citekit-review.html").read_text(encoding="utf-8"))
+    linked = set(tree.xpath("//a[@class='inspect']/@href"))
+    to_check = [entry for entry in resumed.inputs if entry.review]
+    assert len(to_check) == 2 and len(linked) == 2 and all((out / href).is_file() for href in linked)
+    assert len(list((out / ".citekit-inspect").iterdir())) == 3  # every input has its page

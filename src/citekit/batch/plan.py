@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from citekit._version import __version__
-from citekit.batch.files import OutputNames
+from citekit.batch.files import INSPECT_DIRECTORY, OutputNames
 from citekit.batch.inputs import InputItem
 from citekit.batch.jobs import INSPECT_FORMAT, FormatJob, InspectJob, Job
 from citekit.batch.report import InputReport, unpack
@@ -69,10 +69,6 @@ def output_key(input_sha256: str, item: InputItem, accessed: str | None, writer:
     parts = [__version__, input_sha256, item.name, list(item.overrides), accessed, writer, options_dict(options)]
     material = json.dumps(parts + ([reader] if reader else []), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
-
-
-INSPECT_DIRECTORY = ".citekit-inspect"
-"""Where ``--review`` puts each input's inspect page, under OUT (mirroring the outputs' names)."""
 
 
 def inspect_key(input_sha256: str, item: InputItem, accessed: str | None, reader: str | None) -> str:
