@@ -114,7 +114,7 @@ def _runs(marks: Sequence[Mark], total: int) -> Iterator[tuple[Mark | None, int,
 
 def _why(mark: Mark | None) -> Markup:
     if mark is None:
-        return Markup('<span class="note">blank</span>')
+        return Markup("")  # blank lines between runs: nothing to say
     extra = Markup("")
     if mark.read_as:
         extra = Markup('<br><span class="note">The text rules read it as {}.</span>').format(mark.read_as)

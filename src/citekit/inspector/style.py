@@ -30,22 +30,23 @@ code,pre,.text{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monosp
 .chip{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.78rem;font-weight:600;
 white-space:nowrap;background:var(--chip);color:var(--ink)}
 main{display:grid;gap:1.25rem;grid-template-columns:minmax(0,1fr)}
-@media (min-width:1100px){main{grid-template-columns:minmax(0,3fr) minmax(20rem,2fr)}
+@media (min-width:1100px){main{grid-template-columns:minmax(0,2fr) minmax(22rem,1fr)}
 #fields{position:sticky;top:0;max-height:100vh;overflow:auto}}
 table{border-collapse:collapse;width:100%%}
 th{text-align:left;font-size:.8rem;color:var(--muted);border-bottom:1px solid var(--rule);padding:.2rem .4rem}
 td{vertical-align:top;padding:.1rem .4rem}
 .lines{table-layout:fixed}
-.lines col.n{width:3.6rem}.lines col.role{width:7.4rem}.lines col.why{width:32%%}
+.lines col.n{width:3.6rem}.lines col.role{width:7rem}.lines col.why{width:30%%}
 .lines tr{background:var(--row)}
 .lines td.n{text-align:right;border-left:.3rem solid var(--ink)}
 .lines td.n a{color:var(--muted);text-decoration:none}
 .lines tr.blank td.n{border-left-color:transparent}
+.lines tr.blank td{padding-top:0;padding-bottom:0;font-size:.75rem;line-height:1.1}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:isolate}
 .why{border-left:1px solid var(--rule);font-size:.82rem;overflow-wrap:anywhere}
 .why code{font-weight:600}
 tbody.run{border-top:1px solid var(--rule)}
-.cc{border:1px solid currentColor;border-radius:.2rem;padding:0 .1rem;font-size:.75rem}
+.cc{border:1px solid currentColor;border-radius:.2rem;padding:0 .1rem;font-size:.75rem;white-space:nowrap}
 #fields{background:var(--panel);padding:.4rem .8rem;border-radius:.4rem}
 .field{border-bottom:1px solid var(--rule);padding:.5rem 0}
 .field .value{margin:.2rem 0;white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:isolate}
@@ -56,7 +57,8 @@ margin-left:.35rem}
 .missing{font-style:italic}
 pre{background:var(--panel);padding:.6rem .8rem;border-radius:.4rem;white-space:pre-wrap;overflow-wrap:anywhere}
 .flags code{white-space:pre-wrap;overflow-wrap:anywhere}
-.removed td.text{font-size:.82rem}
+.removed td.text{font-size:.82rem}.removed td:first-child{white-space:nowrap}
+pre.tsv{white-space:pre;overflow-x:auto}
 details>summary{cursor:pointer;font-weight:600;margin:.4rem 0}
 .count{color:var(--muted);font-weight:400}
 main.single{display:block}

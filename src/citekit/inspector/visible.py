@@ -5,7 +5,7 @@ bidi overrides) exactly as printed. Markup is escaped by markupsafe; what escapi
 turned into a visible token here, once, for both renderings:
 
 - C0 and C1 control characters (an ANSI escape ``ESC [31m`` would recolour a terminal) become
-  their Unicode control pictures (``␛``) or ``[U+0085]``;
+  ``[U+001B ESC]`` (the control pictures ``␛`` are missing from common fonts);
 - bidi controls (``U+202E`` RIGHT-TO-LEFT OVERRIDE reorders the rest of a line, the "Trojan source"
   trick), zero-width characters, and line or paragraph separators become ``[U+202E]``.
 
@@ -22,7 +22,8 @@ _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but tab and line feed), DEL, C1
     "\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"  # bidi, zero-width, separators
 )
-_NAMES = {0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO", 0x2066: "LRI",
+_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL",
+          0x85: "NEL", 0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO", 0x2066: "LRI",
           0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI", 0x200E: "LRM", 0x200F: "RLM", 0x061C: "ALM",
           0x200B: "ZWSP", 0x200C: "ZWNJ", 0x200D: "ZWJ", 0xFEFF: "BOM", 0x2028: "LS", 0x2029: "PS"}
 """Short names of the characters people look up (a bidi override is the one that matters)."""
@@ -31,10 +32,6 @@ _NAMES = {0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "R
 def token(character: str) -> str:
     """The visible stand-in for one invisible or acting character."""
     code = ord(character)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ … ␟, ␛ for ESC
-    if code == 0x7F:
-        return "\u2421"  # ␡
     name = _NAMES.get(code)
     return f"[U+{code:04X} {name}]" if name else f"[U+{code:04X}]"
 
