@@ -6,12 +6,16 @@ input line once, kinds and rule ids shown, the fields panel, the correction box 
 copied and edited, change the field), the colours the browser computes are checked for WCAG AA in
 the light and dark schemes, and the network log proves the pages request nothing: only the page
 itself is loaded, and markup smuggled into a copy of the page is blocked by its CSP.
+
+``CITEKIT_SCREENSHOTS=docs .venv/bin/python -m pytest tests/test_inspect_browser.py`` writes the
+screenshot of the seed's page the README shows (``docs/inspect-seed.png``).
 """
 
 from __future__ import annotations
 
 import http.server
 import json
+import os
 import shlex
 import shutil
 import struct
@@ -69,7 +73,7 @@ def test_the_seed_page_as_rendered(browser: Browser, seed_page: Path, tmp_path: 
     browser.open(seed_page.as_uri())
     shot = browser.screenshot()
     assert png_size(shot) == (1280, 900) and len(shot) > 20_000  # a page was drawn, not a blank
-    (tmp_path / "seed.png").write_bytes(shot)
+    (Path(os.environ.get("CITEKIT_SCREENSHOTS", tmp_path)) / "inspect-seed.png").write_bytes(shot)
     assert browser.requests() == [seed_page.as_uri()]
     lines = SEED.read_text(encoding="utf-8").removesuffix("\n").split("\n")
     rows = json.loads(browser.evaluate(ROWS))

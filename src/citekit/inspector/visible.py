@@ -48,6 +48,8 @@ def visible_text(text: str) -> str:
 
 def visible_html(text: str) -> Markup:
     """``text`` escaped for HTML, each acting character shown as a marked token."""
+    if _INVISIBLE.search(text) is None:
+        return escape(text)
     parts: list[str] = []
     position = 0
     for match in _INVISIBLE.finditer(text):
