@@ -169,11 +169,12 @@ def parallel_runs(folder: str, formats: list[str], repeats: int) -> tuple[dict[i
 
 def pandoc_seconds(articles: list[Path], repeats: int) -> float | None:
     """pandoc, one process per article and format (JATS then EPUB): what a user scripting pandoc does."""
-    try:
-        import pypandoc
+    from citekit.errors import ToolError
+    from citekit.pandoc import bundled_pandoc
 
-        pandoc = pypandoc.get_pandoc_path()
-    except (ImportError, OSError):
+    try:
+        pandoc = str(bundled_pandoc())
+    except ToolError:
         return None
 
     def run() -> None:

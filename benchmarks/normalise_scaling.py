@@ -34,13 +34,19 @@ def corpus_text(size: int) -> str:
     return (joined * (size // len(joined) + 1))[:size]
 
 
+def paragraphs(size: int) -> list[str]:
+    """Distinct paragraphs (numbered), so that neither the duplicate stage nor a cache flatters."""
+    count = size // (len(PROSE) + 10) + 1
+    return [f"{PROSE} It was item {n} of the agenda." for n in range(count)]
+
+
 def shapes(size: int) -> dict[str, str]:
-    paragraphs = size // (len(PROSE) + 2) + 1
+    prose = paragraphs(size)
     return {
         "corpus articles joined": corpus_text(size),
-        "early bio, then prose": "A Title\n\nJane Roe lives in Chicago and writes.\n\n" + f"{PROSE}\n\n" * paragraphs,
-        "one long paragraph": (PROSE + " ") * paragraphs,
-        "no blank lines": f"{PROSE}\n" * paragraphs,
+        "early bio, then prose": "A Title\n\nJane Roe lives in Chicago and writes.\n\n" + "\n\n".join(prose),
+        "one long paragraph": " ".join(prose),
+        "no blank lines": "\n".join(prose),
     }
 
 

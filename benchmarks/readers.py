@@ -1,15 +1,19 @@
 """The HTML reader against trafilatura on the html-corpus, in one run: speed, body F1, metadata.
 
     python benchmarks/readers.py speed [--rounds 3]     # pages/s, citekit and trafilatura alternating
-    python benchmarks/readers.py score                  # body F1 and metadata accuracy, both tools
+    python benchmarks/readers.py score [--others]       # body F1 and metadata accuracy, both tools
     python benchmarks/readers.py loso                   # metadata weights learnt leave-one-site-out
+    python benchmarks/readers.py loso-body              # boilerplate thresholds chosen leave-one-site-out
+    python benchmarks/readers.py ablate                 # body F1 and metadata with each rule switched off
 
 Needs the shared corpus and scorer beside the checkout (``../shared/html-corpus``,
 ``../shared/tools/score_html.py``; ``--shared`` names another place). Both tools read the same
 page bytes in the same process; trafilatura runs as the scorer's adapter does
 (``bare_extraction(with_metadata=True)``). ``loso`` learns each source's weight as its smoothed
 precision on every page but one site's, chooses that site's metadata with those weights, and
-scores it: the figure for sites the weights never saw.
+scores it: the figure for sites the weights never saw; ``loso-body`` does the same for the
+boilerplate stage's thresholds. ``--others`` adds readability-lxml, newspaper4k and goose3 through
+the scorer's own adapters (``pip install -e '.[bench]'``; benchmark-only, never a runtime dependency).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import logging
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -53,11 +58,27 @@ def metadata_pages(corpus: Path) -> list[tuple[str, bytes, dict[str, Any]]]:
             for d in sorted(base.iterdir()) if (d / "source.html").is_file()]
 
 
-def citekit_doc(data: bytes) -> dict[str, Any]:
-    from citekit.readers import read_bytes
+def citekit_doc(data: bytes, disabled: frozenset[str] = frozenset()) -> dict[str, Any]:
+    from citekit.readers.html import HtmlOptions, read_page
     from citekit.serialise import to_dict
 
-    return to_dict(read_bytes(data, name="page.html"))
+    return to_dict(read_page(data, "page.html", HtmlOptions(disabled_rules=disabled)))
+
+
+def adapter_doc(scorer: ModuleType, adapter: str) -> Any:
+    """One of the scorer's in-process adapters (they read a file) as a function of page bytes."""
+    function = scorer.ADAPTERS[adapter][0]
+
+    def run(data: bytes) -> dict[str, Any]:
+        with tempfile.NamedTemporaryFile(suffix=".html") as page:
+            page.write(data)
+            page.flush()
+            try:
+                return dict(function(Path(page.name)))
+            except Exception:  # a tool that fails on a page scores it empty, as the scorer does
+                return dict(scorer.make_doc())
+
+    return run
 
 
 def trafilatura_doc(scorer: ModuleType, data: bytes) -> dict[str, Any]:
@@ -92,8 +113,19 @@ def speed(args: argparse.Namespace, scorer: ModuleType) -> None:
 
 
 def score(args: argparse.Namespace, scorer: ModuleType) -> None:
+    tools: list[tuple[str, Any]] = [("citekit", citekit_doc),
+                                    ("trafilatura", lambda data: trafilatura_doc(scorer, data))]
+    for adapter, module in (("readability", "readability"), ("newspaper", "newspaper"), ("goose3", "goose3")):
+        if args.others and importlib.util.find_spec(module) is not None:
+            tools.append((adapter, adapter_doc(scorer, adapter)))
+        elif args.others:
+            print(f"{adapter}: not installed (pip install -e '.[bench]'), left out")
+    score_tools(args, scorer, tools)
+
+
+def score_tools(args: argparse.Namespace, scorer: ModuleType, tools: list[tuple[str, Any]]) -> None:
     bodies, meta = body_pages(args.corpus), metadata_pages(args.corpus)
-    for name, tool in (("citekit", citekit_doc), ("trafilatura", lambda data: trafilatura_doc(scorer, data))):
+    for name, tool in tools:
         predictions = [scorer.body_text(tool(data)) for _, data, _ in bodies]
         metrics = scorer.evaluate_bodies([truth for _, _, truth in bodies], predictions, 200)
         right: Counter[str] = Counter()
@@ -164,16 +196,72 @@ def loso(args: argparse.Namespace, scorer: ModuleType) -> None:
         print(f"  {label:8} " + "  ".join(f"{k} {results[label][k] / results['n'][k]:.3f}" for k in FIELDS.values()))
 
 
+def site_of(url: str | None, fallback: str) -> str:
+    return (urlsplit(url or "").hostname or fallback).removeprefix("www.")
+
+
+def loso_body(args: argparse.Namespace, scorer: ModuleType) -> None:
+    """The boilerplate thresholds chosen on every site but one, then applied to that site's pages."""
+    from citekit.model import plain_block
+    from citekit.readers.html.body import blocks_of, extract
+    from citekit.readers.html.boilerplate import HEADLINE_OVERLAP, LINK_SHARE, boilerplate
+    from citekit.readers.html.metadata import choose_metadata
+    from citekit.readers.html.page import parse_page
+    from citekit.readers.html.sources import page_candidates
+
+    truth_urls = json.loads((args.corpus / "body" / "ground-truth.json").read_text("utf-8"))
+    pages = []
+    for pid, data, truth in body_pages(args.corpus):
+        root = parse_page(data)
+        title = choose_metadata(page_candidates(root)).title
+        tree = extract(root)
+        blocks = blocks_of(tree) if tree is not None else ()
+        pages.append((site_of(truth_urls[pid].get("url"), pid), title, blocks, truth))
+    grid = [(link, head) for link in (0.5, 0.6, 0.75, 0.9, 1.01) for head in (0.6, 0.7, 0.8, 0.9, 1.01)]
+
+    def counts(page: Any, thresholds: tuple[float, float]) -> Any:
+        _, title, blocks, truth = page
+        verdicts = boilerplate(blocks, title=title, link_share=thresholds[0], headline_overlap=thresholds[1])
+        text = "\n".join(plain_block(b) for b, v in zip(blocks, verdicts, strict=True) if v is None)
+        return scorer.string_shingle_matching(truth, text)
+
+    table = {thresholds: [counts(page, thresholds) for page in pages] for thresholds in grid}
+    held_out = []
+    for site in sorted({page[0] for page in pages}):
+        rest = [i for i, page in enumerate(pages) if page[0] != site]
+        best = max(grid, key=lambda t: scorer.metrics_from_tp_fp_fns([table[t][i] for i in rest])["f1"])
+        held_out.extend(table[best][i] for i, page in enumerate(pages) if page[0] == site)
+    shipped = table[(LINK_SHARE, HEADLINE_OVERLAP)]
+    off = table[(1.01, 1.01)]
+    print(f"{len(pages)} body pages from {len({p[0] for p in pages})} sites; body text before the end-matter rules")
+    for label, rows in (("loso", held_out), ("shipped", shipped), ("rules off", off)):
+        metrics = scorer.metrics_from_tp_fp_fns(rows)
+        print(f"  {label:9} F1 {metrics['f1']:.4f} (P {metrics['precision']:.4f} R {metrics['recall']:.4f})")
+
+
+def ablate(args: argparse.Namespace, scorer: ModuleType) -> None:
+    """Body F1 and metadata with each rule switched off in turn (HtmlOptions.disabled_rules)."""
+    from citekit.readers.html.boilerplate import RULES
+    from citekit.readers.html.metadata import METADATA_RULES
+
+    ids = [rule.id for rule in RULES] + list(METADATA_RULES)
+    tools = [("all rules", citekit_doc)] + [
+        (f"-{rule}", lambda data, rule=rule: citekit_doc(data, frozenset({rule}))) for rule in ids]
+    tools.append(("no rules", lambda data: citekit_doc(data, frozenset(ids))))
+    score_tools(args, scorer, tools)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("speed", "score", "loso"))
+    parser.add_argument("what", choices=("speed", "score", "loso", "loso-body", "ablate"))
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--others", action="store_true", help="score readability-lxml, newspaper4k, goose3 too")
     args = parser.parse_args()
     args.corpus = args.shared / "html-corpus"
     logging.disable(logging.WARNING)
     scorer = load_scorer(args.shared)
-    {"speed": speed, "score": score, "loso": loso}[args.what](args, scorer)
+    {"speed": speed, "score": score, "loso": loso, "loso-body": loso_body, "ablate": ablate}[args.what](args, scorer)
 
 
 if __name__ == "__main__":

@@ -259,21 +259,23 @@ def test_numeric_styles_number_in_input_order() -> None:
     assert format_citations(documents, style="ama", markup="html").in_text == ("<sup>1</sup>", "<sup>2</sup>")
 
 
-def test_one_pandoc_call_per_bibliography(monkeypatch: pytest.MonkeyPatch) -> None:
-    import citekit.citations as module
-    calls: list[list[str]] = []
-    real_run = subprocess.run
+def test_one_author_is_one_pandoc_run(tmp_path: Path) -> None:
+    # Works by one author can need each other (2017a, 2017b): they are one group, formatted in one
+    # run, and a single group needs no order pass.
+    from citekit.citations import CiteOptions, render_items
+    from citekit.pandoc import bundled_pandoc
+    from citekit.writers.csl_json import csl_items
 
-    def counting_run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        calls.append(command)
-        return real_run(command, **kwargs)  # type: ignore[call-overload, no-any-return]
-
-    monkeypatch.setattr(module.subprocess, "run", counting_run)
+    log = tmp_path / "calls"
+    wrapper = tmp_path / "pandoc"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{bundled_pandoc()}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
     documents = [article(f"Piece number {n}", date=f"20{10 + n}-01-01") for n in range(8)]
-    result = format_citations(documents, style="apa")
-    assert len(result.bibliography) == 8
+    entries, _ = render_items(csl_items(documents), resolve_style("apa"), options=CiteOptions(pandoc=wrapper))
+    assert len(entries) == 8
+    calls = [line for line in log.read_text(encoding="utf-8").splitlines() if "--citeproc" in line]
     assert len(calls) == 1
-    assert "--sandbox" in calls[0] and "--wrap=none" in calls[0] and "--citeproc" in calls[0]
+    assert "--sandbox" in calls[0] and "order.csl" not in calls[0]
 
 
 # --------------------------------------------------------------------------------------------

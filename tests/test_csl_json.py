@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -265,15 +264,15 @@ def _render(item: dict[str, Any], style: str, tmp_path: Path) -> str:
         if IN_CI:
             pytest.fail(f"{style_path} is missing")
         pytest.skip(f"{style_path} not present")
-    import pypandoc
+    from citekit.pandoc import run_pandoc
 
     bibliography = tmp_path / "refs.json"
     bibliography.write_text(json.dumps([item]), encoding="utf-8")
-    result = subprocess.run(
-        [pypandoc.get_pandoc_path(), "--citeproc", "--bibliography", str(bibliography),
-         "--csl", str(style_path), "-t", "markdown-citations", "--wrap=none"],
-        input='---\nnocite: "@*"\n---\n', capture_output=True, text=True, check=True, timeout=120)
-    return result.stdout
+    output = run_pandoc(
+        ["--citeproc", "--bibliography", str(bibliography), "--csl", str(style_path),
+         "-t", "markdown-citations", "--wrap=none"],
+        b'---\nnocite: "@*"\n---\n', timeout=120)
+    return output.decode("utf-8")
 
 
 # The seed's metadata, built by hand so that these tests check the type choice on their own.

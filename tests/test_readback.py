@@ -158,7 +158,7 @@ def comparable(reference: str) -> list[str]:
 def test_exported_csl_json_formats_as_cite_gives(style: str, tmp_path: Path) -> None:
     """The issue's example: with a publisher in the item, APA in citeproc-js printed "Centre for
     Research on Globalization. Global Research." where cite prints "Global Research."."""
-    import pypandoc
+    from citekit.pandoc import bundled_pandoc
 
     exported = tmp_path / "refs.csl.json"
     buffer = exported.open("wb")
@@ -171,7 +171,7 @@ def test_exported_csl_json_formats_as_cite_gives(style: str, tmp_path: Path) -> 
 
     # pandoc, formatting the exported file directly.
     done = subprocess.run(
-        [pypandoc.get_pandoc_path(), "--sandbox", "--citeproc", f"--bibliography={exported}",
+        [bundled_pandoc(), "--sandbox", "--citeproc", f"--bibliography={exported}",
          f"--csl={style_path}", "--wrap=none", "-t", "plain"],
         input='---\nnocite: "@*"\n---\n', capture_output=True, text=True, timeout=300, check=True)
     by_pandoc = [line for line in done.stdout.splitlines() if line.strip()]
@@ -341,9 +341,9 @@ def test_the_zotero_tables_read_what_the_old_exports_lost() -> None:
 
 
 def pandoc_meta(xml: str) -> tuple[dict[str, Any], str]:
-    import pypandoc
+    from citekit.pandoc import bundled_pandoc
 
-    done = subprocess.run([pypandoc.get_pandoc_path(), "--sandbox", "-f", "jats", "-t", "json"],
+    done = subprocess.run([bundled_pandoc(), "--sandbox", "-f", "jats", "-t", "json"],
                           input=xml, capture_output=True, text=True, timeout=300, check=True)
     ast = json.loads(done.stdout)
 

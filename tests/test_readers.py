@@ -31,9 +31,9 @@ def _squash(text: str | None) -> str:
 
 
 def _pandoc() -> str:
-    from citekit.citations import pandoc_path
+    from citekit.pandoc import bundled_pandoc
 
-    return pandoc_path()
+    return str(bundled_pandoc())
 
 
 # --------------------------------------------------------------------------------------------
@@ -522,3 +522,84 @@ def test_cite_walks_a_directory_of_saved_pages(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["cite", str(tmp_path), "--style", "apa"])
     assert result.exit_code == 0, result.output
     assert "The Headline Here" in result.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# HTML rules beyond the weighted vote (ids in METADATA_RULES and boilerplate.RULES)
+
+
+def _rule_page(name: str) -> bytes:
+    return (DATA / "rules" / name / "source.html").read_bytes()
+
+
+def test_a_banner_h1_naming_the_site_is_not_the_title() -> None:
+    document = read_bytes(_rule_page("traf-ethify.org.vegetarier"), name="source.html")
+    assert document.metadata.title == "Vegetarier zu sein. Bedarf, Trend oder eigene Entscheidung?"
+
+
+def test_a_utc_instant_gives_way_to_the_pages_local_date_unless_switched_off() -> None:
+    from citekit.readers.html import HtmlOptions, read_page
+
+    data = _rule_page("traf-gazetadopovo.com.br-pacheco")  # datePublished 2022-05-04T00:44:52.000Z
+    document = read_page(data, "source.html")
+    assert document.metadata.date == "2022-05-03"
+    source = document.source_of("metadata.date")
+    assert source is not None and source.rule.startswith("htmldate:original") and "UTC instant" in source.rule
+    assert read_page(data, "source.html", HtmlOptions(disabled_rules=frozenset({"date.utc-local"}))
+                     ).metadata.date == "2022-05-04"
+
+
+def test_htmldate_finds_the_date_a_page_only_prints() -> None:
+    page = PAGE.replace('<meta property="article:published_time" content="2021-03-04T23:30:00-05:00">', "")
+    page = page.replace("<p>By Jane Doe</p>", "<p>By Jane Doe</p><p>Published on 12 May 2020</p>")
+    document = read_bytes(page.replace("{JSONLD}", "{}").encode(), name="page.html")
+    assert document.metadata.date == "2020-05-12"
+
+
+@pytest.mark.parametrize(("value", "names"), [
+    ("null", ()), ("By admin", ()), ("Genevieve Carlton, Ph.D.", ("Genevieve Carlton, Ph.D.",)),
+    ("Zeige alle Beiträge von Michael Veeser →", ("Michael Veeser",)), ("Rodolfo Costa.", ("Rodolfo Costa",)),
+    ("unocero - Alberto Ávila", ("Alberto Ávila",)), ("Jane Doe and John Roe", ("Jane Doe", "John Roe")),
+])
+def test_author_values_are_cleaned_of_placeholders_arrows_and_the_site(value: str, names: tuple[str, ...]) -> None:
+    from citekit.readers.html.clean import author_names
+
+    got = author_names(value, {"unocero"})
+    assert tuple(n.replace(", Ph.D.", "") for n in got) == tuple(n.replace(", Ph.D.", "") for n in names)
+    if "Ph.D." in value:
+        assert "Ph.D." in ", ".join(got)
+
+
+def _with_body(extra: str, meta: str = "") -> bytes:
+    page = PAGE.replace("{JSONLD}", "{}").replace("</head>", meta + "</head>")
+    return page.replace("<p>Copyright © 2021", extra + "<p>Copyright © 2021").encode()
+
+
+def test_many_rel_author_links_are_teasers_and_only_the_first_counts() -> None:
+    names = ("Ann Lee", "Bo Chan", "Cy Diaz", "Di Ek")
+    links = "".join(f'<p><a rel="author" href="/a/{n}">By {n}</a></p>' for n in names)
+    page = _with_body(links).replace(b'<meta name="author" content="By Jane Doe">', b"")
+    page = page.replace(b"<p>By Jane Doe</p>", b"")
+    assert [a.name for a in read_bytes(page, name="p.html").metadata.authors] == ["Ann Lee"]
+
+
+def test_link_only_teasers_and_cross_links_leave_the_body_as_removed_text() -> None:
+    from citekit.readers.html import HtmlOptions, read_page
+
+    extra = ('<p><a href="/other">Another story entirely, about something else</a></p>'
+             '<p>Also read: <a href="/more">The other article</a></p>')
+    document = read_page(_with_body(extra), "page.html")
+    text = plain_blocks(document.body)
+    assert "Another story entirely" not in text and "Also read" not in text
+    reasons = {r.reason for r in document.removed}
+    assert {"boilerplate-link-block", "boilerplate-cross-link"} <= reasons
+    kept = read_page(_with_body(extra), "page.html", HtmlOptions(
+        disabled_rules=frozenset({"boilerplate-link-block", "boilerplate-cross-link"})))
+    assert "Another story entirely" in plain_blocks(kept.body)
+
+
+def test_a_headline_with_a_kicker_is_the_title_again_not_body() -> None:
+    page = _page().replace(b"<h1>The Headline Here</h1>", b"<h2>Kicker: The Headline Here</h2>")
+    document = read_bytes(page, name="page.html")
+    assert "Kicker" not in plain_blocks(document.body)
+    assert any(r.reason == "header-title" and "Kicker" in r.text for r in document.removed)

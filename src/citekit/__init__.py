@@ -30,18 +30,22 @@ if TYPE_CHECKING:
     from citekit.writers import Writer, WriterOptions
 
 
-def normalise_text(text: str, *, name: str | None = None) -> Document:
-    """The document the normaliser reads from article ``text`` (``name`` is recorded as its source)."""
-    from citekit.normalise import normalise_text as normalise
+def normalise_text(text: str, *, name: str | None = None, max_input_bytes: int | None = None) -> Document:
+    """The document the normaliser reads from article ``text`` (``name`` is recorded as its source).
 
-    return normalise(text, name=name)
+    Raises :class:`~citekit.errors.InputError` for text over ``max_input_bytes`` of UTF-8 (None:
+    the default, 64 MiB; 0: no limit) or holding a lone surrogate.
+    """
+    from citekit.readers import read_text
+
+    return read_text(text, name=name, max_bytes=max_input_bytes)
 
 
-def normalise_file(path: str | Path) -> Document:
+def normalise_file(path: str | Path, *, max_input_bytes: int | None = None) -> Document:
     """The document in ``path``: article text through the normaliser, or citekit document JSON as it is."""
     from citekit.readers import read_path
 
-    return read_path(Path(path))
+    return read_path(Path(path), max_bytes=max_input_bytes)
 
 
 def inspect(document_or_path: Document | str | Path, *, text: str | None = None) -> str:
@@ -88,6 +92,7 @@ def convert(
     on_input: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
     reader: str | None = None,
+    max_input_bytes: int | None = None,
     review: bool = False,
 ) -> BatchReport:
     """Convert files, directories and datasets to every format in ``to``, under ``out_dir``.
@@ -104,7 +109,7 @@ def convert(
     return batch.convert(inputs, to, out_dir, jobs, executor, recursive=recursive, force=force,
                          combine=combine, options=options, overrides=overrides, accessed=accessed,
                          metadata=metadata, dataset=dataset, on_input=on_input, on_warning=on_warning,
-                         reader=reader, review=review)
+                         reader=reader, max_input_bytes=max_input_bytes, review=review)
 
 
 def cite(
@@ -114,16 +119,19 @@ def cite(
     *,
     locale: str | None = None,
     in_text: bool = False,
+    cache_dir: str | Path | None = None,
 ) -> str:
-    """The formatted bibliography of ``documents`` in a CSL ``style`` (pandoc's citeproc, one run).
+    """The formatted bibliography of ``documents`` in a CSL ``style`` (pandoc's citeproc).
 
     ``style`` is a short name (``mla``), a style id (``apa``) or a path to a ``.csl`` file;
     ``markup`` is ``text``, ``html`` or ``markdown``; ``in_text`` gives each document's in-text
-    citation instead (the first full note for note styles). See :mod:`citekit.citations`.
+    citation instead (the first full note for note styles); ``cache_dir`` keeps formatted entries
+    there for the next call (nothing is written without it). See :mod:`citekit.citations`.
     """
     from citekit.citations import cite as format_bibliography
 
-    return format_bibliography(documents, style, markup, locale=locale, in_text=in_text)  # type: ignore[arg-type]
+    return format_bibliography(documents, style, markup, locale=locale, in_text=in_text,  # type: ignore[arg-type]
+                               cache_dir=cache_dir)
 
 
 def __getattr__(name: str) -> Any:

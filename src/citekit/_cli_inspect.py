@@ -22,6 +22,7 @@ from citekit.cli import (
     _checked_date,
     _echo_error,
     _field_values,
+    _max_input_size,
     main,
 )
 
@@ -38,8 +39,9 @@ from citekit.cli import (
               help="Apply a correction first (see how it would look).")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
 @click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
+@_max_input_size
 def inspect_command(file: str, output: Path | None, shown: str, overrides: Sequence[str], accessed: str | None,
-                    reader: str | None) -> None:
+                    reader: str | None, max_input_bytes: int | None) -> None:
     """Show what citekit decided about FILE: each line's kind and rule, the fields, what was removed,
     and the --set flags and sidecar row that correct each field (- reads stdin).
 
@@ -47,16 +49,20 @@ def inspect_command(file: str, output: Path | None, shown: str, overrides: Seque
     """
     from citekit.errors import CitekitError
     from citekit.inspector import trace_bytes, trace_path
+    from citekit.readers.limits import limit_or_default
 
     _check_reader(reader)
     values = tuple(_field_values(overrides).items())
     accessed = _checked_date(accessed)
     try:
         if file == "-":
-            trace = trace_bytes(sys.stdin.buffer.read(), name="<stdin>", source="-", reader=reader,
-                                overrides=values, accessed=accessed)
+            limit = limit_or_default(max_input_bytes)
+            data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+            trace = trace_bytes(data, name="<stdin>", source="-", reader=reader, overrides=values,
+                                accessed=accessed, max_input_bytes=max_input_bytes)
         else:
-            trace = trace_path(file, reader=reader, overrides=values, accessed=accessed)
+            trace = trace_path(file, reader=reader, overrides=values, accessed=accessed,
+                               max_input_bytes=max_input_bytes)
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)

@@ -8,6 +8,8 @@
     ├── WriterError              a writer cannot produce valid output from this document
     ├── OutputError              an output location cannot be written (read-only, full disk, not a directory)
     └── ToolError                an external tool (pandoc) failed
+        ├── ToolTimeout          it ran past its time bound and was stopped
+        └── ToolExit             it exited with an error status (its last message line kept)
 """
 
 from __future__ import annotations
@@ -59,6 +61,21 @@ class OutputError(CitekitError):
 
 class ToolError(CitekitError):
     """An external tool (pandoc) failed."""
+
+
+class ToolTimeout(ToolError):
+    """An external tool ran past its time bound and was stopped."""
+
+
+class ToolExit(ToolError):
+    """An external tool exited with an error status."""
+
+    def __init__(self, message: str, *, status: int, last_line: str, path: str | Path | None = None) -> None:
+        super().__init__(message, path=path)
+        self.status = status
+        """The exit status."""
+        self.last_line = last_line
+        """The last line the tool printed on stderr (often its own summary of what went wrong)."""
 
 
 def describe_bug(error: BaseException) -> str:

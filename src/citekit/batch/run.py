@@ -177,6 +177,7 @@ def convert(
     on_input: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
     reader: str | None = None,
+    max_input_bytes: int | None = None,
     review: bool = False,
 ) -> BatchReport:
     """Convert ``inputs`` (files, directories, datasets) to the formats ``to`` under ``out_dir``.
@@ -189,6 +190,7 @@ def convert(
     A batch stopped by its output (a full disk) returns a report whose ``stopped`` says why.
     ``reader`` reads every input with that reader (``--from``); by default each input's is sniffed
     from its bytes, else chosen by its suffix (see :func:`citekit.readers.choose_reader`).
+    ``max_input_bytes`` is the input-size limit (None: the default, 64 MiB; 0: none).
     ``review`` also writes each input's inspect page under ``OUT/.citekit-inspect/`` (recorded
     among its outputs, so reruns treat it as one) and ``OUT/citekit-review.html``: the inputs with
     something to check, grouped by kind (see :mod:`citekit.inspector.review`).
@@ -235,11 +237,13 @@ def convert(
         planner = Planner(out_dir=out, writers=writers, options=resolved, overrides=pairs, accessed=accessed,
                           sidecar=sidecar, force=force, combine=bool(combine_writers),
                           names=OutputNames(suffixes, reserved, limit=name_limit(out)),
-                          previous=previous.entries, deferred=deferred, reader=reader, review=review)
+                          previous=previous.entries, deferred=deferred, reader=reader,
+                          max_input_bytes=max_input_bytes, review=review)
         batch = _Batch(out_dir=out, journal=journal, on_input=on_input, documents=documents)
 
         def planned() -> Iterator[Job]:
-            items = iter_inputs(sources, recursive=recursive, dataset=dataset or DatasetOptions(), warn=warn)
+            items = iter_inputs(sources, recursive=recursive, dataset=dataset or DatasetOptions(), warn=warn,
+                                max_bytes=max_input_bytes)
             for index, item in enumerate(items):
                 decision = planner.plan(index, item)
                 if isinstance(decision, Job):
@@ -332,10 +336,11 @@ class SingleResult:
 
 def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, Any] | WriterOptions | None = None,
                 overrides: Mapping[str, str] | None = None, accessed: str | None = None,
-                reader: str | None = None) -> SingleResult:
+                reader: str | None = None, max_input_bytes: int | None = None) -> SingleResult:
     """Convert one input (a file, or ``-`` for stdin) to one format, in this process, writing nothing.
 
-    ``reader`` names the reader (``--from``); by default it is chosen as :func:`convert` chooses."""
+    ``reader`` names the reader (``--from``); by default it is chosen as :func:`convert` chooses;
+    ``max_input_bytes`` is the input-size limit (None: the default)."""
     from citekit.overrides import checked_value, field_path
 
     name = str(source)
@@ -345,11 +350,11 @@ def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, A
     resolved = resolve_options(writer, options)
     pairs = tuple((field_path(k), checked_value(k, v)) for k, v in (overrides or {}).items())
     _check_reader(reader)
-    item = next(iter_inputs([name]))
+    item = next(iter_inputs([name], max_bytes=max_input_bytes))
     if item.error is not None:
         return SingleResult(entry=InputReport(source=item.source, status="failed", errors=(item.error,)), data=None)
     job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=(*pairs, *item.overrides),
               accessed=accessed, formats=(FormatJob(writer=writer, options=resolved, path="-", key=""),),
-              reader=reader)
+              reader=reader, max_input_bytes=max_input_bytes)
     result = run_job(job)
     return SingleResult(entry=result.entry, data=result.data[0] if result.data else None)

@@ -68,18 +68,19 @@ class Trace:
 
 
 def trace_path(path: str | Path, *, reader: str | None = None, overrides: Sequence[tuple[str, str]] = (),
-               accessed: str | None = None) -> Trace:
-    """Read ``path`` (errors name it) and trace it."""
+               accessed: str | None = None, max_input_bytes: int | None = None) -> Trace:
+    """Read ``path`` (never past the input-size limit; errors name it) and trace it."""
     from citekit.errors import InputError
+    from citekit.readers.limits import read_limited
 
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path, max_input_bytes)
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", path=path) from error
     try:
         return trace_bytes(data, name=path.name, source=str(path), reader=reader, overrides=overrides,
-                           accessed=accessed)
+                           accessed=accessed, max_input_bytes=max_input_bytes)
     except InputError as error:
         error.path = str(path)
         raise
@@ -87,13 +88,13 @@ def trace_path(path: str | Path, *, reader: str | None = None, overrides: Sequen
 
 def trace_bytes(data: bytes, *, name: str, source: str | None = None, key: str | None = None,
                 reader: str | None = None, overrides: Sequence[tuple[str, str]] = (),
-                accessed: str | None = None) -> Trace:
+                accessed: str | None = None, max_input_bytes: int | None = None) -> Trace:
     """Read ``data`` as the batch and the CLI read it (values supplied applied) and trace it."""
     from citekit.batch.jobs import read_document
     from citekit.readers._normalise_bridge import recording_runs
 
     with recording_runs() as runs:
-        document, used = read_document(data, name, overrides, accessed, reader)
+        document, used = read_document(data, name, overrides, accessed, reader, max_input_bytes)
     return trace_read(document, used, data, runs, source=source or name, key=key or name)
 
 

@@ -228,7 +228,7 @@ def person_name(text: str) -> bool:
     return not OUTLET_WORDS.search(text)
 
 
-_CAPITALISED = r"(?:[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*|[A-Z]\.)"
+_CAPITALISED = r"(?:(?<![\w'’-])[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*|(?<![\w'’-])[A-Z]\.)"
 _PARTICLE = r"(?:van|von|de|del|della|da|dos|das|di|du|la|le|al|el|bin|ibn|ter|den|der|y|e)"
 _PERSON = re.compile(rf"{_CAPITALISED}(?: {_PARTICLE})?(?: {_CAPITALISED}){{1,2}}(?<!\.)"
                      rf"|{_CAPITALISED} {_CAPITALISED}(?: {_CAPITALISED}){{1,2}}(?<!\.)")

@@ -27,8 +27,6 @@ class NormaliseOptions:
     """Bylines, date lines, site lines and labels are shorter; longer lines skip those rows."""
     tail: int = 600
     """Closing credits, sources and copyright lines glued to a paragraph sit in its last characters."""
-    labeller: bool = True
-    """Use the shipped line labeller for the body's boundaries where the rules leave a choice."""
 
     def enabled(self, rule_id: str) -> bool:
         """True unless ``rule_id`` is switched off."""

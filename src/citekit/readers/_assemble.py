@@ -53,15 +53,26 @@ class Stated:
     fields: tuple[FieldSource, ...] = ()
 
 
-def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | None) -> Document:
-    """The document: ``stated`` first, the end-matter rules over ``blocks``, the text filling gaps."""
+def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | None,
+          removed_by: tuple[str | None, ...] = ()) -> Document:
+    """The document: ``stated`` first, the end-matter rules over ``blocks``, the text filling gaps.
+
+    ``removed_by`` (per block, optional) names the reader's own rule that takes a block out of the
+    body (a web page's repeated headline, its link-only teasers); None keeps it for the text rules.
+    """
+    removed_by = removed_by or (None,) * len(blocks)
     rules = end_matter(blocks, title=stated.title, name=name)
-    body = tuple(block for block, keep in zip(blocks, rules.keep, strict=True) if keep)
-    # Header lines (a repeated headline, a byline, a dateline) leave the body as removed text; rights
-    # lines and notices are in the rights already, boilerplate in the normaliser's own removed list.
-    header = tuple(Removed(start_line=start, end_line=end, text=plain_block(block), reason=f"header-{role}")
-                   for block, role, (start, end) in zip(blocks, rules.roles, rules.spans, strict=True)
-                   if role in HEADER_ROLES)
+    body = tuple(block for block, keep, reader_rule in zip(blocks, rules.keep, removed_by, strict=True)
+                 if keep and reader_rule is None)
+    # Header lines (a repeated headline, a byline, a dateline) and what the reader's rules named leave
+    # the body as removed text; rights lines and notices are in the rights already, boilerplate in
+    # the normaliser's own removed list.
+    # A block the text rules already placed (rights, notices, their own removed list) stays theirs.
+    header = tuple(Removed(start_line=start, end_line=end, text=plain_block(block),
+                           reason=reader_rule if keep and reader_rule else f"header-{role}")
+                   for block, role, keep, (start, end), reader_rule in zip(blocks, rules.roles, rules.keep,
+                                                                           rules.spans, removed_by, strict=True)
+                   if (keep and reader_rule) or role in HEADER_ROLES)
     return _assemble(stated, rules.document, body, header, data, name)
 
 

@@ -17,14 +17,12 @@ images their description. Nothing is dropped.
 from __future__ import annotations
 
 import io
-import json
 import re
-import subprocess
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from citekit.errors import InputError, ToolError
+from citekit.errors import InputError, ToolError, ToolExit, ToolTimeout
 from citekit.model import (
     BackItem,
     Block,
@@ -59,33 +57,26 @@ _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------
-# Running pandoc (one function: when citekit.pandoc lands, this is the one place to switch)
+# Running pandoc (through citekit.pandoc: the bundled binary, sandboxed, bounded, its JSON checked)
 
 
 def pandoc_json(data: bytes, pandoc_format: str, name: str | None) -> dict[str, Any]:
     """pandoc's JSON AST of ``data`` read as ``pandoc_format``; errors name the input."""
-    from citekit.citations import pandoc_path
+    from citekit import pandoc
 
     try:
         # -s: the RST reader promotes a lone top section title and docinfo fields to metadata only then.
-        result = subprocess.run([pandoc_path(), "--sandbox", "-s", "-f", pandoc_format, "-t", "json"], input=data,
-                                capture_output=True, timeout=PANDOC_TIMEOUT_SECONDS, check=False)
-    except subprocess.TimeoutExpired as error:
+        return pandoc.pandoc_json(["-s", "-f", pandoc_format], data, timeout=PANDOC_TIMEOUT_SECONDS)
+    except ToolTimeout as error:
         raise InputError(f"pandoc took longer than {PANDOC_TIMEOUT_SECONDS} s to read this {pandoc_format} "
                          "file: refused", path=name) from error
-    except OSError as error:
-        raise ToolError(f"pandoc could not run: {error}", path=name) from error
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"not a readable {pandoc_format} file: pandoc says {(message or ['nothing'])[-1][:300]}",
-                         path=name)
-    try:
-        ast = json.loads(result.stdout)
-    except (ValueError, RecursionError) as error:
-        raise ToolError(f"pandoc returned unreadable JSON: {error}", path=name) from error
-    if not isinstance(ast, dict) or not isinstance(ast.get("blocks"), list):
-        raise ToolError("pandoc returned JSON that is not a document", path=name)
-    return ast
+    except ToolExit as error:
+        raise InputError(f"not a readable {pandoc_format} file: pandoc says {error.last_line[:300] or 'nothing'}",
+                         path=name) from error
+    except ToolError as error:
+        if name:
+            error.with_path(name)
+        raise
 
 
 # --------------------------------------------------------------------------------------------

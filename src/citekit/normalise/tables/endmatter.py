@@ -158,7 +158,7 @@ BACK_MATTER: tuple[Rule, ...] = (
         "Captions and media credits: 'Photo Credit: …', '(Screenshot: YouTube) …', 'Featured image via X', "
         "'Listing image by X', 'Foto: dpa'.",
         origins={"alternet", "christianpost", "addictinginfo", "arstechnica", "winningdemocrats", "liberalamerica"}),
-    row("back.image-credit", "caption", r"^[^.]{0,80}\b(?:getty images|shutterstock|wikimedia commons|ap photo|reuters/|afp/|dpa)\b[^.]{0,80}$",
+    row("back.image-credit", "caption", r"^(?>.{0,160}?\b(?:getty images|shutterstock|wikimedia commons|ap photo|reuters/|afp/|dpa)\b).{0,80}$",
         "Photo credits without a label: 'Armin Laschet, By Olaf Kosinsky [CC BY-SA 3.0 de (…)], from Wikimedia Commons'.",
         origins={"compact", "genre"}),
     row("back.translation-credit", "translation",

@@ -8,9 +8,14 @@ Stages, each a function of the previous result:
 3. :func:`~citekit.readers.html.metadata.choose_metadata`: each field chosen once, with provenance
    naming the source that won and why;
 4. :func:`~citekit.readers.html.body.extract`: the main content (trafilatura), kept as structure;
-5. :func:`~citekit.readers._normalise_bridge.end_matter`: the normaliser's end-matter and
+5. :func:`~citekit.readers.html.boilerplate.boilerplate`: what the page's markup shows is not the
+   article (the headline again, link-only teasers, "Also read:" cross-links), recorded as removed;
+6. :func:`~citekit.readers._normalise_bridge.end_matter`: the normaliser's end-matter and
    boilerplate rules over the extracted blocks (copyright and source lines, notices, bios);
-6. the merge: the page's statements win over what the text rules read; the text fills the gaps.
+7. the merge: the page's statements win over what the text rules read; the text fills the gaps.
+
+Every rule beyond the weighted vote has an id (:data:`~citekit.readers.html.metadata.METADATA_RULES`,
+:data:`~citekit.readers.html.boilerplate.RULES`) and is switched off with :class:`HtmlOptions`.
 
 Nothing is fetched: links in the page are never followed.
 """
@@ -18,12 +23,14 @@ Nothing is fetched: links in the page are never followed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from citekit.model import Document, Heading, plain_inlines
+from citekit.model import Document
 from citekit.readers import Reader
 from citekit.readers._assemble import build
 from citekit.readers.html.body import blocks_of, extract
-from citekit.readers.html.metadata import choose_metadata, htmldate_of
+from citekit.readers.html.boilerplate import boilerplate
+from citekit.readers.html.metadata import METADATA_RULES, choose_metadata, htmldate_of
 from citekit.readers.html.page import parse_page
 from citekit.readers.html.sources import page_candidates
 
@@ -37,20 +44,29 @@ def sniff(data: bytes) -> bool:
     return _HTML_START.match(head) is not None
 
 
-def read(data: bytes, name: str | None) -> Document:
-    """The document a saved page holds."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HtmlOptions:
+    """How the HTML reader reads a page; the defaults are what ``citekit`` uses."""
+
+    disabled_rules: frozenset[str] = frozenset()
+    """Rule ids switched off: metadata rules (``date.htmldate``, ``date.utc-local``) and boilerplate
+    rules (``header-title``, ``boilerplate-link-block``, ``boilerplate-cross-link``)."""
+
+
+def read_page(data: bytes, name: str | None, options: HtmlOptions = HtmlOptions()) -> Document:
+    """The document a saved page holds, read with ``options``."""
     root = parse_page(data, name=name)
-    page = choose_metadata(page_candidates(root), fallback_date=htmldate_of(root))
+    rules = METADATA_RULES.keys() - options.disabled_rules
+    page = choose_metadata(page_candidates(root), fallback_date=htmldate_of(root), rules=rules)
     tree = extract(root)
     blocks = blocks_of(tree) if tree is not None else ()
-    if blocks and isinstance(blocks[0], Heading) and page.title and _same(plain_inlines(blocks[0].content),
-                                                                          page.title):
-        blocks = blocks[1:]  # the headline is metadata, not the body's first heading
-    return build(page, blocks, data, name)
+    verdicts = boilerplate(blocks, title=page.title, disabled=options.disabled_rules)
+    return build(page, blocks, data, name, removed_by=verdicts)
 
 
-def _same(a: str, b: str) -> bool:
-    return "".join(a.casefold().split()) == "".join(b.casefold().split())
+def read(data: bytes, name: str | None) -> Document:
+    """The document a saved page holds (the registry's entry: default options)."""
+    return read_page(data, name)
 
 
 READER = Reader(

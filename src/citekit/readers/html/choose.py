@@ -62,10 +62,14 @@ class Choice:
     """Every source:key whose value agreed with the winner."""
     rejected: tuple[Candidate, ...]
     """Candidates whose values lost."""
+    why: str | None = None
+    """Why a rule chose it, where a rule beyond the weighted vote did."""
 
     @property
     def reason(self) -> str:
         """Why it won, for provenance."""
+        if self.why:
+            return self.why
         others = [o for o in self.agreeing if o != self.winner.origin]
         if not others and not self.rejected:
             return "the only source"

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from email.utils import parsedate
 from urllib.parse import urlsplit
 
@@ -28,6 +29,12 @@ _AUTHOR_LABELS = re.compile(
     re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:;|\||\s&\s|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
 _MAX_AUTHORS = 30
+PLACEHOLDER_AUTHORS = frozenset({"null", "none", "undefined", "nan", "unknown", "admin", "administrator",
+                                 "wordpressadmin", "editor", "author", "anonymous", "n/a", "na", "-"})
+"""Values a CMS prints where it has no author (``<meta name="author" content="null">``): not names."""
+_DASH_PARTS = re.compile(r"\s+[-–—|]\s+")
+_TRAILING_MARKS = re.compile(r"[\s→»›>|·•,:;]+$")
+_ABBREVIATION_END = re.compile(r"(?:\b\w\.)+$")
 
 
 def _squash(text: str) -> str:
@@ -83,14 +90,28 @@ def _valid(year: int, month: int, day: int) -> bool:
     return 1000 <= year <= 2999 and 1 <= month <= 12 and 1 <= day <= 31
 
 
-def author_names(value: str) -> tuple[str, ...]:
-    """The names in one author value; "" parts, URLs, handles and e-mail addresses left out."""
+def author_names(value: str, sites: AbstractSet[str] = frozenset()) -> tuple[str, ...]:
+    """The names in one author value; "" parts, URLs, handles, e-mail addresses and placeholders
+    ("null", "admin") left out; a site name glued on with a dash ("unocero - Alberto Ávila") cut."""
     value = _AUTHOR_LABELS.sub("", _BY.sub("", value.strip()))
     if "://" in value or value.startswith(("www.", "@")) or "@" in value or len(value) > 200:
         return ()
+    parts = _DASH_PARTS.split(value)
+    if len(parts) > 1 and any(_squash(p) in sites for p in parts):
+        value = " ".join(p for p in parts if _squash(p) not in sites)
     names = []
     for part in _NAME_SPLIT.split(value):
-        part = _AUTHOR_LABELS.sub("", _BY.sub("", part.strip(" ,.:")))
-        if part and any(ch.isalpha() for ch in part) and part not in names:
+        part = _AUTHOR_LABELS.sub("", _BY.sub("", _tidy_name(part)))
+        placeholder = part.casefold() in PLACEHOLDER_AUTHORS
+        if part and any(ch.isalpha() for ch in part) and part not in names and not placeholder:
             names.append(part)
     return tuple(names[:_MAX_AUTHORS])
+
+
+def _tidy_name(part: str) -> str:
+    """Edges trimmed: arrows and separators after a name go ("Jane Doe →"); a closing abbreviation
+    keeps its full stop ("Ph.D.", "Jr.", "J.")."""
+    part = _TRAILING_MARKS.sub("", part.strip()).lstrip(" ,.:")
+    if part.endswith(".") and not _ABBREVIATION_END.search(part) and not part.endswith(("Jr.", "Sr.")):
+        part = part.rstrip(".")
+    return part

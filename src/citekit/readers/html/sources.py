@@ -156,10 +156,7 @@ def element_candidates(root: lxml.html.HtmlElement) -> Iterator[Candidate]:
     title = root.find(".//title")
     if title is not None and (text := _clean(element_text(title))):
         yield Candidate(field="title", source="html", key="title", value=text)
-    for h1 in root.iter("h1"):
-        if text := _clean(element_text(h1)):
-            yield Candidate(field="title", source="html", key="h1", value=text)
-            break
+    yield from _h1_candidates(root)
     times = 0
     for element in root.iter("time"):
         stamp = _clean(element.get("datetime"))
@@ -186,6 +183,54 @@ def element_candidates(root: lxml.html.HtmlElement) -> Iterator[Candidate]:
             text = _clean(element_text(element))
             if text and len(text) <= 120:
                 yield Candidate(field="authors", source="html", key="class:byline", value=text)
+
+
+_BANNER_MARKS = ("site-name", "sitename", "site-title", "sitetitle", "site-logo", "logo", "brand", "masthead")
+"""Class or id fragments of an ``<h1>`` (or its parent) that holds the site's name in the page header."""
+MAX_H1 = 20
+"""Only the first few ``<h1>`` are looked at (a hostile page may hold thousands)."""
+
+
+def _is_banner(h1: lxml.html.HtmlElement) -> bool:
+    """True for an ``<h1>`` that names the site, not the article: WordPress and Drupal themes print the
+    site name as ``<h1 class="site-title"><a href="/">Site</a></h1>``, some put a "Menu" ``<h1>`` in the
+    ``<nav>``. Read as the headline, it outvoted the real title on 6 of 174 development pages."""
+    parent = h1.getparent()
+    holders = (h1,) if parent is None else (h1, parent)
+    marks = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}" for e in holders).lower()
+    if any(mark in marks for mark in _BANNER_MARKS):
+        return True
+    for ancestor in h1.iterancestors():  # the nearest of <nav> and <article>/<main> decides (bad markup nests them)
+        if ancestor.tag in {"article", "main"}:
+            break
+        if ancestor.tag == "nav":
+            return True
+    links = h1.xpath(".//a[@href]")
+    if len(links) == 1 and element_text(links[0]) == element_text(h1):
+        href = (links[0].get("href") or "").strip()
+        path = href.split("://", 1)[1].partition("/")[2] if "://" in href else href.lstrip("/")
+        return path.split("?", 1)[0].split("#", 1)[0] in {"", "index.html", "index.php"}
+    return False
+
+
+def _h1_candidates(root: lxml.html.HtmlElement) -> Iterator[Candidate]:
+    """The headline ``<h1>`` (the first inside ``<article>``/``<main>``, else the first) as a title;
+    a banner ``<h1>`` that names the site as a site candidate instead."""
+    headlines: list[tuple[bool, str]] = []
+    banner_named = False
+    for h1 in root.iter("h1"):
+        if len(headlines) >= MAX_H1 or not (text := _clean(element_text(h1))):
+            continue
+        if _is_banner(h1):
+            if not banner_named and len(text) <= 80:
+                banner_named = True
+                yield Candidate(field="site", source="html", key="h1-banner", value=text)
+            continue
+        in_article = any(a.tag in {"article", "main"} for a in h1.iterancestors())
+        headlines.append((in_article, text))
+    if headlines:
+        text = next((t for inside, t in headlines if inside), headlines[0][1])
+        yield Candidate(field="title", source="html", key="h1", value=text)
 
 
 # --------------------------------------------------------------------------------------------
