@@ -463,3 +463,53 @@ def test_a_killed_review_batch_resumes_from_its_journal(tmp_path: Path) -> None:
     to_check = [entry for entry in resumed.inputs if entry.review]
     assert len(to_check) == 2 and len(linked) == 2 and all((out / href).is_file() for href in linked)
     assert len(list((out / ".citekit-inspect").iterdir())) == 3  # every input has its page
+
+
+def test_on_a_terminal_inspect_prints_the_compact_rendering() -> None:
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "citekit.cli", "inspect", str(SEED)], stdout=terminal,
+                               stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "140"})
+    os.close(terminal)
+    shown = b""
+    while True:  # read as it comes: a full terminal buffer would block the child
+        try:
+            chunk = os.read(controller, 1 << 16)
+        except OSError:  # EIO: the child has exited and its output is drained
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    process.wait(timeout=120)
+    assert process.stderr is not None
+    process.stderr.close()
+    text = shown.decode("utf-8", "replace")
+    assert process.returncode == 0
+    assert "<!DOCTYPE" not in text and "header.first-headline" in text and "date line" in text
+    assert "--set metadata.date=2017-01-29" in text
+
+
+def test_a_hostile_saved_page_prints_as_text(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.html"
+    hostile.write_text(
+        "<!DOCTYPE html><html><head><title>&lt;script&gt;alert(1)&lt;/script&gt; A Title \u202eReversed</title>"
+        '<meta property="og:title" content="&lt;img src=x onerror=alert(2)&gt; A Title">'
+        '<meta name="author" content="Jane &lt;b&gt;Doe&lt;/b&gt;"></head><body><article>'
+        "<p>The body holds &lt;script&gt;alert(3)&lt;/script&gt; as text, and enough words "
+        "to be read as a paragraph of the article by the reader and the rules alike.</p>"
+        + "".join(f"<p>Paragraph {n} goes on about the matter at hand, with sentences long enough for an "
+                  "extractor to take it for the main content of the page rather than its navigation, and "
+                  "a \u202eright-to-left override\u202c in it.</p>" for n in range(4)) +
+        "<p>Copyright © 2021 &lt;i&gt;Someone&lt;/i&gt;</p></article></body></html>", encoding="utf-8")
+    trace = trace_path(hostile)
+    html = page(trace)
+    tree = lxml.html.fromstring(html)
+    assert not tree.xpath("//script | //img | //b | //i[not(ancestor::footer)]")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", html)
+    assert trace.lines is not None
+    for number, row in rows(html).items():
+        assert row.xpath("string(td[@class='text'])") == visible_text(trace.lines[number - 1])
+    assert "<script>alert(3)</script>" in tree.text_content()

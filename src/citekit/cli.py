@@ -495,4 +495,8 @@ def styles_command(show_all: bool) -> None:
 from citekit import _cli_inspect  # noqa: E402, F401  (registers `citekit inspect` on main)
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m citekit.cli`: this file runs as __main__, and the commands kept in modules of their
+    # own register on the citekit.cli module's group, so that is the one to run.
+    from citekit.cli import main as registered
+
+    registered()
