@@ -327,6 +327,10 @@ def test_markdown_and_pandoc_readers_show_the_text_their_rules_read(tmp_path: Pa
         assert copyright_row.get("data-kind") == "rights" and copyright_row.get("data-rule") == "rights.copyright"
         date = tree.xpath("//section[@data-field='metadata.date']")[0]
         assert date_rule in date.xpath("string(.//ul[@class='sources'])")
+        # A field the text rules filled links to the line of the laid-out text they read it from.
+        statement = tree.xpath("//section[@data-field='rights.statement']")[0]
+        assert statement.xpath("string(.//ul[@class='sources']//code)") == "text:rights.copyright"
+        assert statement.xpath(".//ul[@class='sources']//a/@href") == [f"#{copyright_row.get('id')}"]
 
 
 def test_document_json_and_bare_documents_show_their_recorded_roles(tmp_path: Path) -> None:

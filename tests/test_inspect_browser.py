@@ -30,7 +30,7 @@ from click.testing import CliRunner
 import citekit
 from cdp import Browser
 from citekit.cli import main
-from citekit.inspector.kinds import label
+from citekit.inspector.kinds import KINDS, label
 from conftest import DATA, SEED, require_tool
 from test_inspect import contrast
 
@@ -75,6 +75,10 @@ def test_the_seed_page_as_rendered(browser: Browser, seed_page: Path, tmp_path: 
     assert png_size(shot) == (1280, 900) and len(shot) > 20_000  # a page was drawn, not a blank
     (Path(os.environ.get("CITEKIT_SCREENSHOTS", tmp_path)) / "inspect-seed.png").write_bytes(shot)
     assert browser.requests() == [seed_page.as_uri()]
+    # The stylesheet applies under the page's own CSP (allowed by its hash), and nothing was refused.
+    chip = browser.evaluate("getComputedStyle(document.querySelector('tr.k-title .chip')).backgroundColor")
+    assert chip == "rgb({}, {}, {})".format(*(int(KINDS["title"][1].chip[i:i + 2], 16) for i in (1, 3, 5)))
+    assert not [e for e in browser.log_entries() if "Content Security Policy" in e.get("text", "")]
     lines = SEED.read_text(encoding="utf-8").removesuffix("\n").split("\n")
     rows = json.loads(browser.evaluate(ROWS))
     assert [row["id"] for row in rows] == [f"L{n}" for n in range(1, len(lines) + 1)]

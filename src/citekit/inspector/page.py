@@ -191,8 +191,9 @@ def _field(trace: Trace, field: Field) -> Markup:
 
 def _source(trace: Trace, entry: FieldSource) -> Markup:
     parts = [Markup('<code class="rule">{}</code>').format(entry.rule)]
-    if entry.lines:
-        parts.append(_line_links(trace, entry.lines))
+    lines, linked = trace.lines_of(entry)
+    if lines:
+        parts.append(_line_links(lines, linked=linked))
     if entry.supplied:
         parts.append(Markup('<span class="note">(supplied, not printed)</span>'))
     if entry.printed:
@@ -201,10 +202,10 @@ def _source(trace: Trace, entry: FieldSource) -> Markup:
     return Markup("<li>{}</li>").format(Markup(" ").join(parts))
 
 
-def _line_links(trace: Trace, numbers: Iterable[int]) -> Markup:
+def _line_links(numbers: Iterable[int], *, linked: bool) -> Markup:
     numbers = tuple(numbers)
     word = "line" if len(numbers) == 1 else "lines"
-    if not (trace.field_lines_are_text_lines and trace.lines is not None):
+    if not linked:
         return Markup("<span>input {} {}</span>").format(word, ", ".join(map(str, numbers)))
     links = Markup(", ").join(Markup('<a href="#L{n}">{n}</a>').format(n=n) for n in numbers)
     return Markup("<span>{} {}</span>").format(word, links)
@@ -235,7 +236,7 @@ def _covering(marks: Sequence[Mark], starts: Sequence[int], line: int) -> Mark |
 
 def _removed_row(trace: Trace, item: Removed, mark: Mark | None) -> Markup:
     lines = range(item.start_line, item.end_line + 1)
-    where = _line_links(trace, (lines[0],) if len(lines) == 1 else (lines[0], lines[-1]))
+    where = _line_links((lines[0],) if len(lines) == 1 else (lines[0], lines[-1]), linked=trace.lines is not None)
     rule = Markup('<code class="rule">{}</code> <span class="note">{}</span>').format(
         mark.rule, rule_note(mark.rule)) if mark is not None else Markup("")
     return Markup('<tr><td>{}</td><td>{}</td><td>{}</td><td class="text">{}</td></tr>').format(

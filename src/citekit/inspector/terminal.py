@@ -98,8 +98,7 @@ def _fields(trace: Trace) -> Table:
     table.add_column("from", ratio=2)
     for field in document_fields(trace.document):
         value = Text(visible_text(field.value)) if field.value is not None else Text("not found", style="italic")
-        sources = [_source(entry.rule, entry.lines) for entry in field.chosen]
-        sources += [_source(entry.rule, entry.lines) for entry in field.alternatives]
+        sources = [_source(entry.rule, trace.lines_of(entry)[0]) for entry in (*field.chosen, *field.alternatives)]
         table.add_row(Text(field.path), value, Text(field.status), Text("\n".join(sources)))
     return table
 

@@ -15,13 +15,13 @@ Which lines those are depends on the reader:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from citekit.inspector.kinds import kind_of
-from citekit.model import Document, LineSpan
+from citekit.model import Document, FieldSource, LineSpan
 from citekit.readers._normalise_bridge import EndMatter
 
 
@@ -61,10 +61,21 @@ class Trace:
     field_lines_are_text_lines: bool
     """True when provenance's field line numbers count ``lines`` (article text); for the other
     readers they count lines of the input file (front matter) and are shown unlinked."""
+    text_rule_lines: Mapping[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+    """For readers that extract blocks: (field, rule) → the lines of ``lines`` a text rule read the
+    field from (the document records ``text:RULE`` without them)."""
 
     @property
     def reader(self) -> str | None:
         return self.document.provenance.reader
+
+    def lines_of(self, entry: FieldSource) -> tuple[tuple[int, ...], bool]:
+        """The lines a provenance entry was read from, and whether they are lines of :attr:`lines`
+        (else of the input file, such as front matter)."""
+        if entry.rule.startswith("text:"):  # read by a text rule from the text shown
+            return self.text_rule_lines.get((entry.field, entry.rule.removeprefix("text:")), ()), \
+                self.lines is not None
+        return entry.lines, self.field_lines_are_text_lines and self.lines is not None
 
 
 def trace_path(path: str | Path, *, reader: str | None = None, overrides: Sequence[tuple[str, str]] = (),
@@ -114,8 +125,9 @@ def trace_read(document: Document, used: str, data: bytes, runs: Sequence[EndMat
         origin = (f"The text the {used} reader extracted, laid out as the normaliser's rules read it: "
                   "line 1 is the title the input states, then each extracted block as a paragraph. "
                   "Removed lines and provenance count these lines.")
+        read_from = {(entry.field, entry.rule): entry.lines for entry in run.document.provenance.fields}
         return Trace(document=document, lines=lines, marks=_block_marks(run, removed), origin=origin,
-                     source=source, key=key, field_lines_are_text_lines=False)
+                     source=source, key=key, field_lines_are_text_lines=False, text_rule_lines=read_from)
     return trace_document(document, source=source, key=key)
 
 
