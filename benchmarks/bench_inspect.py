@@ -10,6 +10,7 @@ Measured in one process, each figure beside its baseline from the same run:
   adds), median of ``--rounds`` after one warm-up, against reading and normalising the same input
   (``trace_path``, which ``inspect`` and every conversion do anyway); and its size in bytes;
 - every corpus article's page (85 texts): median and largest build time and size;
+- the review page of a synthetic 10,000-input report (time and size);
 - a batch of the corpus to csl-json (or ``--to``) in this process (``jobs=1``), with and without ``--review``,
   alternating, ``--rounds`` each: the median wall time of each and their ratio, and the bytes the
   inspect pages add against the input bytes.
@@ -99,6 +100,25 @@ def batch(rounds: int, to: str) -> None:
           f"({pages / input_bytes:.1f} times the {input_bytes / 1e6:.2f} MB of input)")
 
 
+def review(entries: int) -> None:
+    """The review page of a report of ``entries`` inputs, each with the corpus's typical review items."""
+    from citekit.batch.report import BatchReport, InputReport, OutputRecord, ReviewItem, Totals
+    from citekit.inspector.review import review_page
+
+    items = (ReviewItem(field="metadata.language", reason="supplied", detail="cld2"),
+             ReviewItem(field="metadata.url", reason="missing"), ReviewItem(field="metadata.date", reason="missing"))
+    inputs = [InputReport(source=f"articles/article-{n:05}.txt", status="converted", review=items[: 1 + n % 3],
+                          outputs=(OutputRecord(format="inspect", path=f".citekit-inspect/article-{n:05}.html",
+                                                key="k", size=1, sha256="s"),)) for n in range(entries)]
+    report = BatchReport(citekit_version="bench", formats=("csl-json",), options={}, inputs=inputs,
+                         totals=Totals(inputs=entries, converted=entries))
+    started = time.perf_counter()
+    size = len(review_page(report, out_name="out").encode("utf-8"))
+    seconds = time.perf_counter() - started
+    print(f"review page of {entries:,} inputs ({sum(len(i.review) for i in inputs):,} items): "
+          f"{seconds:.2f} s, {size / 1e6:.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
@@ -107,6 +127,7 @@ def main() -> None:
     seed(args.rounds)
     corpus(args.rounds)
     batch(max(1, args.rounds // 2), args.to)
+    review(10_000)
 
 
 if __name__ == "__main__":

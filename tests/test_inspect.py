@@ -517,3 +517,22 @@ def test_a_hostile_saved_page_prints_as_text(tmp_path: Path) -> None:
     for number, row in rows(html).items():
         assert row.xpath("string(td[@class='text'])") == visible_text(trace.lines[number - 1])
     assert "<script>alert(3)</script>" in tree.text_content()
+
+
+def test_hostile_input_names_print_as_text_on_the_review_page(tmp_path: Path) -> None:
+    from urllib.parse import unquote
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "<b>bold<b> & \"quoted\" #1 ?x \u202eevil.txt"
+    (folder / name).write_text("Some Headline Here\n\nA body paragraph with enough words to count as the "
+                               "body of an article for the normaliser to read.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = citekit.convert([folder], to="ris", out_dir=out, jobs=1, review=True)
+    assert report.review_page is not None
+    html = report.review_page.read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    assert not tree.xpath("//b") and "\u202e" not in html
+    link = tree.xpath("//a[@class='inspect']")[0]
+    assert "<b>bold<b>" in link.text_content() and "[U+202E RLO]" in link.text_content()
+    assert (out / unquote(link.get("href"))).is_file()

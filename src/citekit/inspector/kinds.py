@@ -89,9 +89,9 @@ def kind_of(role: str, rule: str, removed_reason: str | None = None) -> str:
 
 READER_DECISIONS: dict[str, str] = {
     "reader.kept-in-body": (
-        "Extracted from the page's main content and kept in the body: on extracted text the text rules "
-        "read too many paragraphs as bios, notes or a dek, so only rights, notices, boilerplate and a "
-        "repeated header leave the body (readers/_normalise_bridge.py, LEAVES_BODY)."),
+        "Extracted as the page's main content, so it stays in the body: on extracted text only rights, "
+        "notices, boilerplate and a repeated header leave it (the text rules mistake too many paragraphs "
+        "for bios, notes or a dek; readers/_normalise_bridge.py, LEAVES_BODY)."),
     "cld2": "The body's language, told by CLD2 from its opening text; recorded only when CLD2 is sure.",
     "user": "Supplied by you: --set, --accessed, a dataset --column or a --metadata sidecar row.",
 }

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from citekit.batch.jobs import INSPECT_FORMAT
 from citekit.batch.report import BatchReport, InputReport, ReviewItem, review_kind
@@ -37,6 +37,8 @@ class Entry(NamedTuple):
     errors: tuple[str, ...]
     page: str | None
     """Its inspect page, relative to OUT; None when it has none (it failed, or ran without --review)."""
+    link: str
+    """The input's name as HTML, linked to its page when it has one (made once, shown in every row)."""
 
 
 def review_page(report: BatchReport, *, out_name: str) -> str:
@@ -65,8 +67,11 @@ def review_page(report: BatchReport, *, out_name: str) -> str:
 
 def _entry(report: InputReport) -> Entry:
     page = next((o.path for o in report.outputs if o.format == INSPECT_FORMAT), None)
+    name = visible_html(report.source)
+    link = f"<code>{name}</code>" if page is None else \
+        f'<a class="inspect" href="{escape(page_link(page))}"><code>{name}</code></a>'
     return Entry(source=report.source, status=report.status, items=report.review, errors=report.errors,
-                 page=page)
+                 page=page, link=link)
 
 
 def _groups(entries: Sequence[Entry]) -> list[tuple[str, list[tuple[Entry, ReviewItem | None]]]]:
@@ -81,34 +86,31 @@ def _groups(entries: Sequence[Entry]) -> list[tuple[str, list[tuple[Entry, Revie
     return [(kind, sorted(rows, key=lambda row: row[0].source)) for kind, rows in ordered]
 
 
-def _link(entry: Entry) -> Markup:
-    if entry.page is None:
-        return Markup("<code>{}</code>").format(visible_html(entry.source))
-    return Markup('<a class="inspect" href="{}"><code>{}</code></a>').format(page_link(entry.page),
-                                                                            visible_html(entry.source))
+def _reason_chip(reason: str) -> str:
+    palette = escape(_REASON_KINDS.get(reason, "other"))
+    return f'<span class="k-{palette}"><span class="chip">{escape(reason)}</span></span>'
 
 
-def _reason_chip(reason: str) -> Markup:
-    return Markup('<span class="k-{}"><span class="chip">{}</span></span>').format(
-        _REASON_KINDS.get(reason, "other"), reason)
+# The row functions below run once per review item (tens of thousands in a large batch): plain
+# f-strings around values escaped by markupsafe, as in the inspect page's line loop.
 
 
 def _group(number: int, kind: str, rows: Sequence[tuple[Entry, ReviewItem | None]]) -> Markup:
-    body = Markup("").join(_group_row(entry, item) for entry, item in rows)
-    return Markup('<section class="group" id="g-{}"><details open><summary>{} <span class="count">{}</span>'
-                  "</summary><table><colgroup><col class=\"input\"><col class=\"reason\"><col class=\"field\">"
-                  "<col class=\"detail\"></colgroup><thead><tr><th>input</th><th>reason</th><th>field</th>"
-                  "<th>detail</th></tr></thead><tbody>{}</tbody></table></details></section>").format(
-        number, kind, len(rows), body)
+    body = "".join(_group_row(entry, item) for entry, item in rows)
+    return Markup(
+        f'<section class="group" id="g-{number}"><details open><summary>{escape(kind)} '
+        f'<span class="count">{len(rows)}</span></summary><table><colgroup><col class="c-input">'
+        '<col class="c-reason"><col class="c-field"><col class="c-detail"></colgroup><thead><tr><th>input</th>'
+        f"<th>reason</th><th>field</th><th>detail</th></tr></thead><tbody>{body}</tbody></table></details></section>")
 
 
-def _group_row(entry: Entry, item: ReviewItem | None) -> Markup:
+def _group_row(entry: Entry, item: ReviewItem | None) -> str:
     if item is None:
-        return Markup('<tr data-kind="failed"><td>{}</td><td>{}</td><td></td><td>{}</td></tr>').format(
-            _link(entry), _reason_chip("failed"), visible_html("; ".join(entry.errors)))
+        return (f'<tr data-kind="failed"><td>{entry.link}</td><td>{_reason_chip("failed")}</td><td></td>'
+                f'<td>{visible_html("; ".join(entry.errors))}</td></tr>')
     detail = f"{item.format}: {item.detail}" if item.format else item.detail
-    return Markup('<tr data-kind="{}"><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>').format(
-        item.reason, _link(entry), _reason_chip(item.reason), item.field, visible_html(detail))
+    return (f'<tr data-kind="{escape(item.reason)}"><td>{entry.link}</td><td>{_reason_chip(item.reason)}</td>'
+            f"<td><code>{escape(item.field)}</code></td><td>{visible_html(detail)}</td></tr>")
 
 
 def _inputs(entries: Sequence[Entry]) -> Markup:
@@ -122,10 +124,12 @@ def _inputs(entries: Sequence[Entry]) -> Markup:
 
 
 def _input_table(entries: Sequence[Entry]) -> Markup:
-    rows = Markup("").join(
-        Markup('<tr><td>{}</td><td>{}</td><td class="n">{}</td><td>{}</td></tr>').format(
-            _link(entry), entry.status, len(entry.items) + len(entry.errors),
-            ", ".join(dict.fromkeys(["failed"] * bool(entry.errors) + [review_kind(i) for i in entry.items])))
-        for entry in entries)
+    rows = "".join(
+        f'<tr><td>{entry.link}</td><td>{escape(entry.status)}</td><td class="n">{len(entry.items) + len(entry.errors)}'
+        f'</td><td>{escape(", ".join(_kinds(entry)))}</td></tr>' for entry in entries)
     return Markup("<table><thead><tr><th>input</th><th>status</th><th>items</th><th>kinds</th></tr></thead>"
-                  "<tbody>{}</tbody></table>").format(rows)
+                  f"<tbody>{rows}</tbody></table>")
+
+
+def _kinds(entry: Entry) -> list[str]:
+    return list(dict.fromkeys(["failed"] * bool(entry.errors) + [review_kind(item) for item in entry.items]))

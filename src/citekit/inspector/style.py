@@ -63,8 +63,8 @@ details>summary{cursor:pointer;font-weight:600;margin:.4rem 0}
 .count{color:var(--muted);font-weight:400}
 main.single{display:block}
 #by-name{display:none}#by-name:target{display:block}#by-name:target~#by-count{display:none}
-.group table{table-layout:fixed}.group col.input{width:45%%}.group col.reason{width:8rem}
-.group col.field{width:12rem}.group td{overflow-wrap:anywhere}
+.group table{table-layout:fixed}.group col.c-input{width:45%%}.group col.c-reason{width:8rem}
+.group col.c-field{width:12rem}.group td{overflow-wrap:anywhere}
 """
 
 
