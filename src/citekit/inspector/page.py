@@ -255,6 +255,10 @@ def _correct_section(trace: Trace, fields: Sequence[Field]) -> Markup:
             path=field.path, flag=visible_html(set_flag(field)),
             note=_flag_note(field))
         for field in settable)
+    from citekit.overrides import settable_fields
+
+    shown = {field.path for field in settable}
+    others = [path for path in settable_fields() if path not in shown]
     source = shlex.quote(trace.source)
     example = next((set_flag(f) for f in settable if f.path == "metadata.date"), set_flag(settable[0])) \
         if settable else ""
@@ -266,13 +270,14 @@ def _correct_section(trace: Trace, fields: Sequence[Field]) -> Markup:
         "<code>;</code> between authors and <code>,</code> between keywords or holders. Quoted for a POSIX "
         "shell.</p>"
         '<table class="flags"><thead><tr><th>field</th><th>flag</th></tr></thead><tbody>{}</tbody></table>'
+        '<p class="hint">The other fields are set the same way: {}.</p>'
         '<p>For example:</p><pre class="command">citekit convert {} --to csl-json -o out/ {}</pre>'
         "<h3>Sidecar row</h3><p>For a batch, save this as <code>fixes.tsv</code> (tab-separated), keep the "
         "columns to change, edit them, and run <code>citekit convert … --metadata fixes.tsv</code>. The row "
         "names the input by <code>{}</code>; an empty cell supplies nothing, and a sidecar value wins over "
         "a batch-wide <code>--set</code>.</p>"
         '<pre class="tsv">{}</pre></section>').format(
-        rows, visible_html(source), visible_html(example), visible_html(trace.key),
+        rows, ", ".join(others) or "none", visible_html(source), visible_html(example), visible_html(trace.key),
         visible_html(sidecar_table(trace.key, settable)))
 
 
