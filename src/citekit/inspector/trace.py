@@ -122,9 +122,10 @@ def trace_read(document: Document, used: str, data: bytes, runs: Sequence[EndMat
     if used != "citekit-json" and runs:
         run = runs[-1]
         lines = tuple(run.text.split("\n"))
+        titled = run.spans[0][0] > 1 if run.spans else bool(run.text)
         origin = (f"The text the {used} reader extracted, laid out as the normaliser's rules read it: "
-                  "line 1 is the title the input states, then each extracted block as a paragraph. "
-                  "Removed lines and provenance count these lines.")
+                  + ("line 1 is the title the input states, then " if titled else "")
+                  + "each extracted block as a paragraph. Removed lines and provenance count these lines.")
         read_from = {(entry.field, entry.rule): entry.lines for entry in run.document.provenance.fields}
         return Trace(document=document, lines=lines, marks=_block_marks(run, removed), origin=origin,
                      source=source, key=key, field_lines_are_text_lines=False, text_rule_lines=read_from)
