@@ -24,6 +24,7 @@ import importlib.util
 import json
 import logging
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -93,23 +94,38 @@ def trafilatura_doc(scorer: ModuleType, data: bytes) -> dict[str, Any]:
 
 
 def speed(args: argparse.Namespace, scorer: ModuleType) -> None:
-    pages = [data for _, data, _ in body_pages(args.corpus)] + [data for _, data, _ in metadata_pages(args.corpus)]
-    tools = {"citekit": citekit_doc, "trafilatura": lambda data: trafilatura_doc(scorer, data)}
-    for tool in tools.values():  # warm: imports and caches out of the timing
-        tool(pages[0])
+    """Each tool reads every page in a fresh process per round, tools alternating; median of rounds.
+
+    A process of its own per tool and round: the tools share libraries (htmldate, dateparser, lxml)
+    whose caches one tool would otherwise warm for the other. Imports and the first page are out of
+    the timing; caches the pages themselves warm (dateparser's locales, htmldate's) are in it, as in
+    a batch run.
+    """
+    tools = ("citekit", "trafilatura")
     seconds: dict[str, list[float]] = defaultdict(list)
+    pages = 0
     for round_ in range(args.rounds):
-        order = list(tools) if round_ % 2 == 0 else list(reversed(tools))
-        for name in order:
-            started = time.perf_counter()
-            for data in pages:
-                tools[name](data)
-            seconds[name].append(time.perf_counter() - started)
-    print(f"{len(pages)} pages, {args.rounds} rounds, tools alternating; median of rounds")
-    rates = {name: len(pages) / statistics.median(times) for name, times in seconds.items()}
+        for name in tools if round_ % 2 == 0 else tools[::-1]:
+            command = [sys.executable, __file__, "speed-one", name, "--shared", str(args.shared)]
+            pages, elapsed = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            seconds[name].append(elapsed)
+    print(f"{pages} pages, {args.rounds} rounds, tools alternating, a fresh process each; median of rounds")
+    rates = {name: pages / statistics.median(times) for name, times in seconds.items()}
     for name, rate in rates.items():
-        print(f"  {name:12} {rate:7.1f} pages/s")
+        rounds = " ".join(f"{t:.1f}" for t in seconds[name])
+        print(f"  {name:12} {rate:7.1f} pages/s  (seconds per round: {rounds})")
     print(f"  ratio citekit/trafilatura: {rates['citekit'] / rates['trafilatura']:.2f}")
+
+
+def speed_one(args: argparse.Namespace, scorer: ModuleType) -> None:
+    """One tool over every page in this process; prints [pages, seconds] as JSON."""
+    pages = [data for _, data, _ in body_pages(args.corpus)] + [data for _, data, _ in metadata_pages(args.corpus)]
+    tool = citekit_doc if args.tool == "citekit" else (lambda data: trafilatura_doc(scorer, data))
+    tool(pages[0])  # imports out of the timing
+    started = time.perf_counter()
+    for data in pages:
+        tool(data)
+    print(json.dumps([len(pages), time.perf_counter() - started]))
 
 
 def score(args: argparse.Namespace, scorer: ModuleType) -> None:
@@ -253,7 +269,8 @@ def ablate(args: argparse.Namespace, scorer: ModuleType) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("speed", "score", "loso", "loso-body", "ablate"))
+    parser.add_argument("what", choices=("speed", "speed-one", "score", "loso", "loso-body", "ablate"))
+    parser.add_argument("tool", nargs="?", choices=("citekit", "trafilatura"), help="speed-one: the tool to time")
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--others", action="store_true", help="score readability-lxml, newspaper4k, goose3 too")
@@ -261,7 +278,7 @@ def main() -> None:
     args.corpus = args.shared / "html-corpus"
     logging.disable(logging.WARNING)
     scorer = load_scorer(args.shared)
-    {"speed": speed, "score": score, "loso": loso, "loso-body": loso_body, "ablate": ablate}[args.what](args, scorer)
+    {"speed": speed, "speed-one": speed_one, "score": score, "loso": loso, "loso-body": loso_body, "ablate": ablate}[args.what](args, scorer)
 
 
 if __name__ == "__main__":

@@ -114,18 +114,16 @@ def page_hints(root: Any, *, figures: bool = False) -> PageHints:
             break
         if _text(caption):
             hints.table_captions.add(_text(caption))
+    # Only links within the page can point at notes; most pages have none, and then no id is read.
+    anchors = root.xpath("//a[starts-with(@href, '#')]")[:50 * MAX_HINTS]
     ids: dict[str, Any] = {}
-    for element in root.iter():
-        element_id = element.get("id") if isinstance(element.tag, str) else None
-        if element_id and len(ids) < 50 * MAX_HINTS:
-            ids.setdefault(str(element_id), element)
-    for count, anchor in enumerate(root.iter("a")):
-        if count >= 50 * MAX_HINTS or len(hints.notes) >= MAX_HINTS:
+    for element in root.xpath("//*[@id]")[:50 * MAX_HINTS] if anchors else ():
+        ids.setdefault(str(element.get("id")), element)
+    for anchor in anchors:
+        if len(hints.notes) >= MAX_HINTS:
             break
-        href = str(anchor.get("href") or "")
-        if not href.startswith("#") or len(href) < 2:
-            continue
-        target = ids.get(href[1:])
+        href = str(anchor.get("href"))
+        target = ids.get(href[1:]) if len(href) > 1 else None
         if target is None or href[1:] in hints.notes or not _is_reference(anchor, target):
             continue
         text = _note_text(target)
