@@ -177,11 +177,12 @@ def element_candidates(root: lxml.html.HtmlElement) -> Iterator[Candidate]:
             value = element_text(names[0]) if names else value
         if value := _clean(value):
             yield Candidate(field=field, source="html", key=f"itemprop:{itemprop}", value=value)
-    # Every byline class names an author or a byline: XPath narrows the page's elements to those first.
-    for element in root.xpath("//*[self::span or self::div or self::p or self::a or self::address]"
-                              "[contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'author')"
-                              " or contains(translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'byline')]"):
-        classes = (element.get("class") or "").lower().split()
+    # Every byline class names an author or a byline: a cheap test of the raw attribute comes first.
+    for element in root.iter("span", "div", "p", "a", "address"):
+        raw = (element.get("class") or "").lower()
+        if "author" not in raw and "byline" not in raw:
+            continue
+        classes = raw.split()
         if any(c in _BYLINE_CLASSES for c in classes):
             text = _clean(element_text(element))
             if text and len(text) <= 120:
