@@ -1,6 +1,7 @@
 """The HTML reader against trafilatura on the html-corpus, in one run: speed, body F1, metadata.
 
-    python benchmarks/readers.py speed [--rounds 3]     # pages/s, citekit and trafilatura alternating
+    python benchmarks/readers.py speed [--rounds 3]     # pages/s, citekit and trafilatura alternating,
+                                                        # each in a fresh process (speed-one TOOL)
     python benchmarks/readers.py score [--others]       # body F1 and metadata accuracy, both tools
     python benchmarks/readers.py loso                   # metadata weights learnt leave-one-site-out
     python benchmarks/readers.py loso-body              # boilerplate thresholds chosen leave-one-site-out
@@ -278,7 +279,9 @@ def main() -> None:
     args.corpus = args.shared / "html-corpus"
     logging.disable(logging.WARNING)
     scorer = load_scorer(args.shared)
-    {"speed": speed, "speed-one": speed_one, "score": score, "loso": loso, "loso-body": loso_body, "ablate": ablate}[args.what](args, scorer)
+    commands = {"speed": speed, "speed-one": speed_one, "score": score, "loso": loso, "loso-body": loso_body,
+                "ablate": ablate}
+    commands[args.what](args, scorer)
 
 
 if __name__ == "__main__":
