@@ -34,20 +34,14 @@ from citekit.model import (
 )
 from citekit.writers import Diagnostic
 from citekit.writers._links import absolute_url
+from citekit.writers._text import clean
 
 Node = dict[str, Any]
 
-# XML 1.0 forbids these (and HTML counts C1 controls and noncharacters as errors).
-_UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 # Pandoc's Space: runs of ASCII white space only (a no-break space is a character of the word).
 _SPACE = re.compile(r"[ \t\r\n]+")
 MAX_HEADER_LEVEL = 6
 NO_ATTR: list[Any] = ["", [], []]
-
-
-def clean(text: str) -> str:
-    """``text`` without the characters XML cannot carry."""
-    return _UNCARRIED.sub("", text)
 
 
 def attr(classes: Sequence[str] = (), pairs: Sequence[tuple[str, str]] = ()) -> list[Any]:
