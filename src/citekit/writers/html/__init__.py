@@ -58,10 +58,11 @@ def write(document: Document, stream: IO[bytes], options: WriterOptions) -> Sequ
     css, style_source = stylesheet()
     page = Page(base_url=http_url(document.metadata.url), diagnostics=diagnostics)
     lang = f" lang={attribute(parts.language)}" if parts.language else ""
+    policy = attribute(content_security_policy(style_source))
     page.add(f"<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset=\"utf-8\">\n",
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
              "<meta name=\"color-scheme\" content=\"light dark\">\n",
-             f"<meta http-equiv=\"Content-Security-Policy\" content={attribute(content_security_policy(style_source))}>\n",
+             f"<meta http-equiv=\"Content-Security-Policy\" content={policy}>\n",
              "<meta name=\"referrer\" content=\"no-referrer\">\n",
              head_tags(document, parts), f"<style>{css}</style>\n</head>\n<body>\n<main>\n<article>\n")
     title_block(page, parts)

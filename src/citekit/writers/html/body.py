@@ -71,8 +71,8 @@ class Page:
     def href(self, url: str, where: str) -> str | None:
         target = absolute_url(url, self.base_url)
         if target is None:
-            self.diagnostics.append(Diagnostic(
-                field=where, message=f"link target {url.strip()[:200]!r} cannot be followed from a page; kept its text"))
+            message = f"link target {url.strip()[:200]!r} cannot be followed from a page; kept its text"
+            self.diagnostics.append(Diagnostic(field=where, message=message))
         return target
 
 
