@@ -22,6 +22,9 @@ from typing import IO
 from citekit.model import Document
 from citekit.writers import Diagnostic, Writer, WriterOptions
 
+UNDETERMINED = "und"
+"""The page's ``lang`` when the document's language is unknown (BCP 47: undetermined)."""
+
 
 @functools.cache
 def stylesheet() -> tuple[str, str]:
@@ -53,13 +56,13 @@ def write(document: Document, stream: IO[bytes], options: WriterOptions) -> Sequ
     if parts.language is None:
         given = document.metadata.language
         shown = f"{given!r} is not a language tag" if given else "none given"
-        diagnostics.append(Diagnostic(field="metadata.language", message=f"language unknown ({shown}); "
-                                                                          "the page has no lang"))
+        diagnostics.append(Diagnostic(field="metadata.language", supplied=True,
+                                      message=f"language unknown ({shown}); wrote {UNDETERMINED!r}"))
     css, style_source = stylesheet()
     page = Page(base_url=http_url(document.metadata.url), diagnostics=diagnostics)
-    lang = f" lang={attribute(parts.language)}" if parts.language else ""
+    lang = attribute(parts.language or UNDETERMINED)
     policy = attribute(content_security_policy(style_source))
-    page.add(f"<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset=\"utf-8\">\n",
+    page.add(f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=\"utf-8\">\n",
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
              "<meta name=\"color-scheme\" content=\"light dark\">\n",
              f"<meta http-equiv=\"Content-Security-Policy\" content={policy}>\n",

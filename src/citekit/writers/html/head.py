@@ -53,7 +53,7 @@ def _line(value: str | None) -> str:
 
 
 def _meta(name: str, content: str | None, key: str = "name") -> str:
-    return f"<meta {key}={attribute(name)} content={attribute(content)}>\n" if _line(content) else ""
+    return f"<meta {key}={attribute(name)} content={attribute(content or '')}>\n" if _line(content) else ""
 
 
 def _locale(language: str | None) -> str | None:
