@@ -29,18 +29,22 @@ if TYPE_CHECKING:
     from citekit.writers import Writer, WriterOptions
 
 
-def normalise_text(text: str, *, name: str | None = None) -> Document:
-    """The document the normaliser reads from article ``text`` (``name`` is recorded as its source)."""
-    from citekit.normalise import normalise_text as normalise
+def normalise_text(text: str, *, name: str | None = None, max_input_bytes: int | None = None) -> Document:
+    """The document the normaliser reads from article ``text`` (``name`` is recorded as its source).
 
-    return normalise(text, name=name)
+    Raises :class:`~citekit.errors.InputError` for text over ``max_input_bytes`` of UTF-8 (None:
+    the default, 64 MiB; 0: no limit) or holding a lone surrogate.
+    """
+    from citekit.readers import read_text
+
+    return read_text(text, name=name, max_bytes=max_input_bytes)
 
 
-def normalise_file(path: str | Path) -> Document:
+def normalise_file(path: str | Path, *, max_input_bytes: int | None = None) -> Document:
     """The document in ``path``: article text through the normaliser, or citekit document JSON as it is."""
     from citekit.readers import read_path
 
-    return read_path(Path(path))
+    return read_path(Path(path), max_bytes=max_input_bytes)
 
 
 def write(document: Document, writer_name: str, **options: Any) -> bytes:
@@ -76,6 +80,7 @@ def convert(
     on_input: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
     reader: str | None = None,
+    max_input_bytes: int | None = None,
 ) -> BatchReport:
     """Convert files, directories and datasets to every format in ``to``, under ``out_dir``.
 
@@ -90,7 +95,7 @@ def convert(
     return batch.convert(inputs, to, out_dir, jobs, executor, recursive=recursive, force=force,
                          combine=combine, options=options, overrides=overrides, accessed=accessed,
                          metadata=metadata, dataset=dataset, on_input=on_input, on_warning=on_warning,
-                         reader=reader)
+                         reader=reader, max_input_bytes=max_input_bytes)
 
 
 def cite(

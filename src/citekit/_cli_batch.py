@@ -45,7 +45,7 @@ def _raise_terminated(signum: int, frame: Any) -> None:
 def run_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, options: dict[str, Any],
                    set_pairs: dict[str, str], accessed: str | None, *, recursive: bool, jobs: int | None,
                    quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any,
-                   reader: str | None = None) -> int:
+                   reader: str | None = None, max_input_bytes: int | None = None) -> int:
     """Run a batch with a progress bar (terminal) or log lines, then print the summary; the exit code."""
     from citekit import batch
     from citekit.errors import OptionError, OutputError
@@ -69,7 +69,8 @@ def run_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, option
     def run(on_input: Any, on_warning: Any) -> Any:
         return batch.convert(inputs, names, out_dir, jobs, recursive=recursive, force=force, combine=combine,
                              options=options, overrides=set_pairs, accessed=accessed, metadata=metadata_table,
-                             dataset=dataset, on_input=on_input, on_warning=on_warning, reader=reader)
+                             dataset=dataset, on_input=on_input, on_warning=on_warning, reader=reader,
+                             max_input_bytes=max_input_bytes)
 
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if _is_main_thread() else None
     try:

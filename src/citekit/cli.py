@@ -67,13 +67,33 @@ def _checked_date(accessed: str | None) -> str | None:
     return accessed
 
 
-def _read_input(name: str, reader: str | None = None) -> Any:
+def _read_input(name: str, reader: str | None = None, max_bytes: int | None = None) -> Any:
     """One input as a Document; ``-`` is standard input; ``reader`` as ``--from`` names it."""
     from citekit.readers import read_bytes, read_path
+    from citekit.readers.limits import limit_or_default
 
     if name == "-":
-        return read_bytes(sys.stdin.buffer.read(), name="<stdin>", reader=reader)
-    return read_path(Path(name), reader=reader)
+        limit = limit_or_default(max_bytes)
+        data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+        return read_bytes(data, name="<stdin>", reader=reader, max_bytes=max_bytes)
+    return read_path(Path(name), reader=reader, max_bytes=max_bytes)
+
+
+def _input_size(_context: Any, _param: Any, value: str | None) -> int | None:
+    """``--max-input-size``: ``64M``, ``1G``, ``0`` (no limit) → bytes."""
+    if value is None:
+        return None
+    from citekit.readers.limits import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+_max_input_size = click.option(
+    "--max-input-size", "max_input_bytes", metavar="SIZE", callback=_input_size,
+    help="Refuse inputs larger than SIZE (64M, 1G; 0: no limit). Default: 64M.")
 
 
 def _check_reader(reader: str | None) -> None:
@@ -153,20 +173,22 @@ def main() -> None:
               help="Override a field, e.g. metadata.title=…")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
 @click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
-def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader: str | None) -> None:
+@_max_input_size
+def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader: str | None,
+              max_input_bytes: int | None) -> None:
     """Print the document JSON of FILE (article text, a saved page, Markdown, DOCX…; - for stdin)."""
     from citekit.errors import CitekitError
-    from citekit.serialise import dumps
+    from citekit.serialise import dump
 
     _check_reader(reader)
     values = _field_values(overrides)
     accessed = _checked_date(accessed)
     try:
-        document = _prepare(_read_input(file, reader), values, accessed)
+        document = _prepare(_read_input(file, reader, max_input_bytes), values, accessed)
     except CitekitError as error:
         _echo_error(str(error.with_path(file)))
         sys.exit(EXIT_FAILED)
-    sys.stdout.write(dumps(document))
+    dump(document, sys.stdout)
 
 
 @main.command(cls=_WriterFlags)
@@ -198,10 +220,12 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader:
 @click.option("--set", "overrides", multiple=True, metavar="FIELD=VALUE", help="Override a document field.")
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
 @click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
+@_max_input_size
 def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive: bool, jobs: int | None,
             quiet: bool, force: bool, combine: bool, metadata_table: Path | None, text_column: str,
             id_column: str | None, column_map: Sequence[str], writer_options: Sequence[str],
-            overrides: Sequence[str], accessed: str | None, reader: str | None, **flags: str | None) -> None:
+            overrides: Sequence[str], accessed: str | None, reader: str | None, max_input_bytes: int | None,
+            **flags: str | None) -> None:
     """Convert INPUTS to one or more formats: article text, document JSON, directories, CSV/JSONL datasets.
 
     With -o OUT the batch runs in parallel, skips inputs whose outputs are up to date (--force redoes
@@ -239,12 +263,14 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
             _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
         if combine or metadata_table or recursive:
             _fail_usage("--combine, --metadata and -r need an output directory (-o DIR)")
-        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed, reader))
+        sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed, reader,
+                                    max_input_bytes))
     from citekit._cli_batch import run_batch
 
     sys.exit(run_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
                        jobs=jobs, quiet=quiet, force=force, combine=combine,
-                       metadata_table=metadata_table, dataset=dataset, reader=reader))
+                       metadata_table=metadata_table, dataset=dataset, reader=reader,
+                       max_input_bytes=max_input_bytes))
 
 
 def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str],
@@ -294,11 +320,12 @@ def _read_option_file(option: str, path: str, *, binary: bool = False) -> str | 
 
 
 def _convert_to_stdout(name: str, writer: Any, options: Any, set_pairs: dict[str, str],
-                       accessed: str | None, reader: str | None = None) -> int:
+                       accessed: str | None, reader: str | None = None, max_input_bytes: int | None = None) -> int:
     """One input, one format, to standard output (the same work function as a batch)."""
     from citekit.batch import convert_one
 
-    result = convert_one(name, writer, options=options, overrides=set_pairs, accessed=accessed, reader=reader)
+    result = convert_one(name, writer, options=options, overrides=set_pairs, accessed=accessed, reader=reader,
+                         max_input_bytes=max_input_bytes)
     for error in result.entry.errors:
         _echo_error(error)
     if result.data is None:
@@ -375,9 +402,10 @@ def _write_output_file(output: Path, text: str) -> None:
               help="Write to FILE instead of standard output.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Keep formatted entries in DIR/citations.sqlite3 and reuse them next time.")
+@_max_input_size
 def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str | None, markup: str,
                  in_text: bool, overrides: Sequence[str], accessed: str | None, output: Path | None,
-                 cache_dir: Path | None) -> None:
+                 cache_dir: Path | None, max_input_bytes: int | None = None) -> None:
     """Print one bibliography (or the in-text citations) of INPUTS: files, directories, - for stdin.
 
     Directories are walked as `citekit convert` walks them (*.txt, *.text, *.md, *.citekit.json and
@@ -417,7 +445,7 @@ def cite_command(inputs: Sequence[str], recursive: bool, style: str, locale: str
             failed += 1
             continue
         try:
-            named.append((name, _prepare(_read_input(str(path)), values, accessed)))
+            named.append((name, _prepare(_read_input(str(path), max_bytes=max_input_bytes), values, accessed)))
         except CitekitError as error:
             _echo_error(str(error.with_path(name)))
             failed += 1

@@ -51,6 +51,8 @@ class Job:
     """Return the document too (for ``--combine``)."""
     reader: str | None = None
     """The reader the user named (``--from``); None: sniffed, else by suffix."""
+    max_input_bytes: int | None = None
+    """The input-size limit (None: the reading layer's default, 0: none)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,18 +65,19 @@ class JobResult:
 
 
 def prepare_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (),
-                     accessed: str | None = None, reader: str | None = None) -> Document:
+                     accessed: str | None = None, reader: str | None = None,
+                     max_input_bytes: int | None = None) -> Document:
     """Read input bytes with the reader named or chosen for them; apply the values supplied for it."""
-    return _prepare(data, name, overrides, accessed, reader)[0]
+    return _prepare(data, name, overrides, accessed, reader, max_input_bytes)[0]
 
 
 def _prepare(data: bytes, name: str, overrides: Sequence[tuple[str, str]], accessed: str | None,
-             reader: str | None) -> tuple[Document, str]:
+             reader: str | None, max_input_bytes: int | None = None) -> tuple[Document, str]:
     """(the document, the name of the reader that read it)."""
     from citekit.overrides import apply_overrides, set_accessed
     from citekit.readers import read_with_reader
 
-    document, used = read_with_reader(data, name=name, reader=reader)
+    document, used = read_with_reader(data, name=name, reader=reader, max_bytes=max_input_bytes)
     if accessed:
         document = set_accessed(document, accessed)
     if overrides:
@@ -106,7 +109,8 @@ def run_job(job: Job) -> JobResult:
             source=job.source, status="failed", input_sha256=input_sha256, errors=errors, timings=timings))
 
     try:
-        document, reader = _prepare(job.data, job.name, job.overrides, job.accessed, job.reader)
+        document, reader = _prepare(job.data, job.name, job.overrides, job.accessed, job.reader,
+                                    job.max_input_bytes)
     except CitekitError as error:
         if error.path == job.name:
             error.path = job.source  # the reader names the file only; the user named a path or a row

@@ -107,6 +107,8 @@ class Planner:
     """Per source, the previous run's entry (compressed JSON); each is taken at most once."""
     reader: str | None = None
     """The reader every input is read with (``--from``); None: each input's own."""
+    max_input_bytes: int | None = None
+    """The input-size limit each job reads under (None: the default)."""
     keys: dict[int, dict[str, str]] = field(default_factory=dict)
     """Per input index, its outputs' keys by format (for the combined files' key)."""
     deferred: Spool[Job] | None = None
@@ -126,7 +128,8 @@ class Planner:
                                      self.reader))
             for w, path in zip(self.writers, paths, strict=True))
         job = Job(index=index, source=item.source, name=item.name, data=item.data, overrides=overrides,
-                  accessed=self.accessed, formats=formats, want_document=self.combine, reader=self.reader)
+                  accessed=self.accessed, formats=formats, want_document=self.combine, reader=self.reader,
+                  max_input_bytes=self.max_input_bytes)
         if self.combine:
             self.keys[index] = {f.writer.name: f.key for f in formats}
         packed = self.previous.pop(item.source, None)

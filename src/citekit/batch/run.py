@@ -176,6 +176,7 @@ def convert(
     on_input: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
     reader: str | None = None,
+    max_input_bytes: int | None = None,
 ) -> BatchReport:
     """Convert ``inputs`` (files, directories, datasets) to the formats ``to`` under ``out_dir``.
 
@@ -187,6 +188,7 @@ def convert(
     A batch stopped by its output (a full disk) returns a report whose ``stopped`` says why.
     ``reader`` reads every input with that reader (``--from``); by default each input's is sniffed
     from its bytes, else chosen by its suffix (see :func:`citekit.readers.choose_reader`).
+    ``max_input_bytes`` is the input-size limit (None: the default, 64 MiB; 0: none).
     """
     from citekit.overrides import checked_value, field_path, iso_date
 
@@ -228,7 +230,8 @@ def convert(
         planner = Planner(out_dir=out, writers=writers, options=resolved, overrides=pairs, accessed=accessed,
                           sidecar=sidecar, force=force, combine=bool(combine_writers),
                           names=OutputNames([w.suffix for w in writers], reserved, limit=name_limit(out)),
-                          previous=previous.entries, deferred=deferred, reader=reader)
+                          previous=previous.entries, deferred=deferred, reader=reader,
+                          max_input_bytes=max_input_bytes)
         batch = _Batch(out_dir=out, journal=journal, on_input=on_input, documents=documents)
 
         def planned() -> Iterator[Job]:
@@ -309,10 +312,11 @@ class SingleResult:
 
 def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, Any] | WriterOptions | None = None,
                 overrides: Mapping[str, str] | None = None, accessed: str | None = None,
-                reader: str | None = None) -> SingleResult:
+                reader: str | None = None, max_input_bytes: int | None = None) -> SingleResult:
     """Convert one input (a file, or ``-`` for stdin) to one format, in this process, writing nothing.
 
-    ``reader`` names the reader (``--from``); by default it is chosen as :func:`convert` chooses."""
+    ``reader`` names the reader (``--from``); by default it is chosen as :func:`convert` chooses;
+    ``max_input_bytes`` is the input-size limit (None: the default)."""
     from citekit.overrides import checked_value, field_path
 
     name = str(source)
@@ -327,6 +331,6 @@ def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, A
         return SingleResult(entry=InputReport(source=item.source, status="failed", errors=(item.error,)), data=None)
     job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=(*pairs, *item.overrides),
               accessed=accessed, formats=(FormatJob(writer=writer, options=resolved, path="-", key=""),),
-              reader=reader)
+              reader=reader, max_input_bytes=max_input_bytes)
     result = run_job(job)
     return SingleResult(entry=result.entry, data=result.data[0] if result.data else None)

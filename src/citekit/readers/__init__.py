@@ -8,18 +8,22 @@ that looks only at the input's first bytes (or a ZIP's directory).
 Which reader reads an input is decided once, by :func:`choose_reader`:
 
 1. the name the user gave (``--from NAME``, ``reader=``);
-2. else the first reader whose sniff recognises the bytes, in :data:`SNIFF_ORDER`;
-3. else the reader that claims the file's suffix;
-4. else ``text``: article text for the normaliser.
+2. a file named ``*.citekit.json`` is document JSON: it must parse, or its error says why;
+3. else the first reader whose sniff recognises the bytes, in :data:`SNIFF_ORDER`;
+4. else the reader that claims the file's suffix;
+5. else ``text``: article text for the normaliser.
 
-A gzip-compressed input (a saved ``page.html.gz``) is uncompressed first, within
-:data:`MAX_INPUT_BYTES`, and the rules above apply to what it holds.
+A gzip-compressed input (a saved ``page.html.gz``) is uncompressed first, within the size limit,
+and the rules above apply to what it holds. Every input meets the limits of
+:mod:`citekit.readers.limits` here, whichever reader reads it: its size (``max_bytes``, default
+:data:`MAX_INPUT_BYTES`), and the depth of its nesting (:mod:`citekit.nesting`).
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -28,13 +32,15 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from citekit.errors import InputError
-from citekit.model import Document
+from citekit.model import Document, FieldSource
+from citekit.readers.limits import DEFAULT_MAX_INPUT_BYTES, check_size, check_text, limit_or_default, read_limited
 
 ENTRY_POINT_GROUP = "citekit.readers"
 
-MAX_INPUT_BYTES = 64 * 1024 * 1024
-"""The largest input (after gzip) any reader is given: a saved page with its images inlined stays
-well under it; a 100 MB page is refused with an error that says so instead of filling memory."""
+MAX_INPUT_BYTES = DEFAULT_MAX_INPUT_BYTES
+"""The largest input (after gzip) any reader is given by default: a saved page with its images
+inlined stays well under it; a 100 MB page is refused with an error that says so instead of
+filling memory. ``max_bytes=`` (``--max-input-size``) changes it; 0 lifts it."""
 
 SNIFF_ORDER = ("citekit-json", "epub", "odt", "docx", "jats", "html", "markdown")
 """Sniffs are tried in this order (the most specific first); readers from plugins come after."""
@@ -111,6 +117,9 @@ def choose_reader(data: bytes, name: str | None = None, *, reader: str | None = 
     if reader is not None:
         return get_reader(reader)
     readers = available_readers()
+    document_json = readers.get("citekit-json")
+    if name and document_json is not None and name.lower().endswith(document_json.suffixes):
+        return document_json
     for candidate in _sniff_order(readers):
         if candidate.sniff is not None and candidate.sniff(data):
             return candidate
@@ -139,36 +148,60 @@ def gunzip(data: bytes, *, name: str | None = None, limit: int = MAX_INPUT_BYTES
     return out.getvalue()
 
 
-def read_bytes(data: bytes, *, name: str | None = None, reader: str | None = None) -> Document:
+def read_bytes(data: bytes, *, name: str | None = None, reader: str | None = None,
+               max_bytes: int | None = None) -> Document:
     """The document in ``data``, read by the reader :func:`choose_reader` picks."""
-    return read_with_reader(data, name=name, reader=reader)[0]
+    return read_with_reader(data, name=name, reader=reader, max_bytes=max_bytes)[0]
 
 
-def read_with_reader(data: bytes, *, name: str | None = None, reader: str | None = None) -> tuple[Document, str]:
+def read_with_reader(data: bytes, *, name: str | None = None, reader: str | None = None,
+                     max_bytes: int | None = None) -> tuple[Document, str]:
     """(the document in ``data``, the name of the reader that read it).
 
     The document's provenance records its reader; document JSON is read as it stands, so it keeps
-    the reader that first made it."""
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"input is {len(data) / (1 << 20):.0f} MiB; citekit reads inputs up to "
-                         f"{MAX_INPUT_BYTES >> 20} MiB", path=name)
-    data = gunzip(data, name=name)
+    the reader that first made it. ``max_bytes``: the size limit (None: the default, 0: none)."""
+    check_size(len(data), max_bytes, name=name)
+    data = gunzip(data, name=name, limit=limit_or_default(max_bytes) or sys.maxsize)
     inner_name = name[:-3] if name and name.lower().endswith(".gz") else name
     chosen = choose_reader(data, inner_name, reader=reader)
-    document = chosen.read(data, name)
+    document = _within_nesting(chosen.read(data, name))
     if chosen.name != "citekit-json":
         document = replace(document, provenance=replace(document.provenance, reader=chosen.name))
     return document, chosen.name
 
 
-def read_path(path: Path, *, reader: str | None = None) -> Document:
-    """Read one input file; errors name the file."""
+def read_text(text: str, *, name: str | None = None, max_bytes: int | None = None) -> Document:
+    """Article text that is already a string (the Python API) through the normaliser."""
+    from citekit.normalise import normalise_text
+
+    limit = limit_or_default(max_bytes)
+    if limit and len(text) * 4 > limit:  # a character is one to four bytes of UTF-8
+        check_size(len(text) if len(text) > limit else len(text.encode("utf-8", "surrogatepass")),
+                   max_bytes, name=name)
+    check_text(text, name=name)
+    document = _within_nesting(normalise_text(text, name=name))
+    return replace(document, provenance=replace(document.provenance, reader="text"))
+
+
+def _within_nesting(document: Document) -> Document:
+    """``document`` nested no deeper than the model's limit; a flattening is recorded in its provenance."""
+    from citekit.nesting import flatten
+
+    document, flattened = flatten(document)
+    if flattened is None:
+        return document
+    note = FieldSource(field=flattened.fields[0], lines=(), rule="nesting-limit", supplied=True)
+    return replace(document, provenance=replace(document.provenance, fields=(*document.provenance.fields, note)))
+
+
+def read_path(path: Path, *, reader: str | None = None, max_bytes: int | None = None) -> Document:
+    """Read one input file (never past the size limit); errors name the file."""
     try:
-        data = path.read_bytes()
+        data = read_limited(path, max_bytes)
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", path=path) from error
     try:
-        return read_bytes(data, name=path.name, reader=reader)
+        return read_bytes(data, name=path.name, reader=reader, max_bytes=max_bytes)
     except InputError as error:
         error.path = str(path)
         raise
@@ -180,7 +213,7 @@ def with_source_name(document: Document, name: str) -> Document:
 
 
 def looks_like_document_json(data: bytes) -> bool:
-    """True when ``data`` is a JSON object naming the citekit document schema (kept for callers)."""
+    """True when ``data`` starts like citekit document JSON, and is read (or refused) as such."""
     from citekit.readers.document_json import sniff
 
     return sniff(data)
@@ -198,6 +231,7 @@ __all__ = [
     "looks_like_document_json",
     "read_bytes",
     "read_path",
+    "read_text",
     "read_with_reader",
     "with_source_name",
 ]

@@ -25,7 +25,7 @@ from importlib.metadata import entry_points
 from typing import IO, Any, TypeVar
 
 from citekit._suggest import did_you_mean
-from citekit.errors import OptionError
+from citekit.errors import OptionError, WriterError
 from citekit.model import Document
 
 ENTRY_POINT_GROUP = "citekit.writers"
@@ -189,10 +189,27 @@ def binary_file_options(writer: Writer) -> frozenset[str]:
 def write_bytes(
     document: Document, writer: Writer, options: WriterOptions | None = None
 ) -> tuple[bytes, tuple[Diagnostic, ...]]:
-    """Run ``writer`` on ``document`` in memory."""
+    """Run ``writer`` on ``document`` in memory.
+
+    A document nested deeper than :data:`citekit.nesting.MAX_NESTING` (only one built in Python
+    can be: readers never return one) is flattened first, and a diagnostic says where; one holding
+    a lone surrogate is a :class:`~citekit.errors.WriterError` where the format must encode it.
+    """
+    from citekit.nesting import flatten
+
+    document, flattened = flatten(document)
     buffer = io.BytesIO()
-    diagnostics = writer.write(document, buffer, options if options is not None else writer.options_type())
-    return buffer.getvalue(), tuple(diagnostics)
+    try:
+        diagnostics = tuple(writer.write(document, buffer, options if options is not None else writer.options_type()))
+    except UnicodeEncodeError as error:
+        if "surrogate" not in error.reason:
+            raise
+        # Readers refuse lone surrogates; a document built in Python may still hold one.
+        raise WriterError(f"the document holds a lone surrogate U+{ord(error.object[error.start]):04X} "
+                          "(half of a UTF-16 pair): not Unicode text") from None
+    if flattened is not None:
+        diagnostics = (Diagnostic(field=flattened.fields[0], message=flattened.message()), *diagnostics)
+    return buffer.getvalue(), diagnostics
 
 
 __all__ = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import IO
 
@@ -10,9 +11,11 @@ from citekit.writers import Diagnostic, Writer, WriterOptions
 
 
 def write(document: Document, stream: IO[bytes], options: WriterOptions) -> Sequence[Diagnostic]:
-    from citekit.serialise import dumps
+    from citekit.serialise import dump
 
-    stream.write(dumps(document).encode("utf-8"))
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)
+    dump(document, text)
+    text.detach()  # the caller's stream stays open
     return ()
 
 

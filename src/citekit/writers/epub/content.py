@@ -152,27 +152,36 @@ def serialise(root: etree._Element) -> bytes:
 
 
 def render_inlines(parent: etree._Element, inlines: Sequence[Inline], ctx: Context, where: str,
-                   in_link: bool = False) -> None:
+                   in_link: bool = False, run: _xml.TextRun | None = None) -> None:
+    """Append ``inlines`` to ``parent``. Text goes through ``run`` (the parent's, when a link's
+    text is rendered in its place), so a paragraph of many text pieces is written in linear time."""
+    text_run = run if run is not None else _xml.TextRun(parent)
     for node in inlines:
         match node:
             case Str(text=text):
-                append_text(parent, text)
+                text_run.add(clean(text))
             case Emph(content=content):
+                text_run.flush()
                 render_inlines(sub(parent, "em"), content, ctx, where, in_link)
             case Strong(content=content):
+                text_run.flush()
                 render_inlines(sub(parent, "strong"), content, ctx, where, in_link)
             case Code(text=text):
+                text_run.flush()
                 sub(parent, "code").text = clean(text)
             case Link(content=content, url=url):
-                render_link(parent, content, url, ctx, where, in_link)
+                render_link(parent, content, url, ctx, where, in_link, text_run)
             case LineBreak():
+                text_run.flush()
                 sub(parent, "br")
             case _:
                 assert_never(node)
+    if run is None:
+        text_run.flush()
 
 
 def render_link(parent: etree._Element, content: Sequence[Inline], url: str, ctx: Context, where: str,
-                in_link: bool) -> None:
+                in_link: bool, run: _xml.TextRun) -> None:
     has_text = bool(clean(plain_inlines(tuple(content))).strip())
     href = None if in_link else external_href(url, ctx.base_url)
     if href is None:
@@ -180,10 +189,11 @@ def render_link(parent: etree._Element, content: Sequence[Inline], url: str, ctx
             message = f"link target {one_line(url)!r} cannot be followed from an e-book; kept its text"
             ctx.diagnostics.append(Diagnostic(field=where, message=message))
         if has_text:
-            render_inlines(parent, content, ctx, where, in_link)
+            render_inlines(parent, content, ctx, where, in_link, run)
         else:
-            append_text(parent, url.strip())
+            run.add(clean(url.strip()))
         return
+    run.flush()
     anchor = sub(parent, "a", href=href)
     if has_text:
         render_inlines(anchor, content, ctx, where, in_link=True)

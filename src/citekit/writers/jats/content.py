@@ -34,6 +34,7 @@ from citekit.model import (
 )
 from citekit.writers import Diagnostic
 from citekit.writers._links import absolute_url
+from citekit.writers._xml import TextRun
 from citekit.writers.jats.xmltree import HREF, TITLE, Element, append_text, clean, has_content, sub
 
 
@@ -87,20 +88,26 @@ def describe_link(element: Element, url: str, title: str, labels: Labels) -> Non
 
 
 def render_inlines(parent: Element, inlines: tuple[Inline, ...], ctx: Context, where: str, *,
-                   links: bool = True) -> None:
+                   links: bool = True, run: TextRun | None = None) -> None:
     """Append ``inlines`` to ``parent`` (``links``: may it hold ``ext-link``).
 
-    Line breaks are lifted out by :func:`split_lines` first; one left here (in a citation) is a newline.
+    Text goes through ``run`` (the parent's, when a link's text is rendered in its place), so a
+    paragraph of many text pieces is written in linear time. Line breaks are lifted out by
+    :func:`split_lines` first; one left here (in a citation) is a newline.
     """
+    text_run = run if run is not None else TextRun(parent)
     for node in inlines:
         match node:
             case Str(text=text):
-                append_text(parent, text)
+                text_run.add(clean(text))
             case Emph(content=content):
+                text_run.flush()
                 render_inlines(sub(parent, "italic"), content, ctx, where, links=links)
             case Strong(content=content):
+                text_run.flush()
                 render_inlines(sub(parent, "bold"), content, ctx, where, links=links)
             case Code(text=text):
+                text_run.flush()
                 sub(parent, "monospace", text)
             case Link(content=content, url=url, title=title):
                 target = ctx.absolute_url(url) if links else None
@@ -108,15 +115,18 @@ def render_inlines(parent: Element, inlines: tuple[Inline, ...], ctx: Context, w
                     if links:
                         ctx.note(where, f"relative link {url!r} has no article URL to resolve against: "
                                         "kept its text only")
-                    render_inlines(parent, content or (Str(text=url),), ctx, where, links=False)
+                    render_inlines(parent, content or (Str(text=url),), ctx, where, links=False, run=text_run)
                     continue
+                text_run.flush()
                 link = sub(parent, "ext-link", attrib={"ext-link-type": "uri", HREF: target})
                 render_inlines(link, content or (Str(text=url),), ctx, where, links=False)
                 describe_link(link, target, title, ctx.labels)
             case LineBreak():
-                append_text(parent, "\n")
+                text_run.add("\n")
             case _:
                 assert_never(node)
+    if run is None:
+        text_run.flush()
 
 
 def split_lines(inlines: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:

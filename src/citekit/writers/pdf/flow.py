@@ -42,10 +42,12 @@ from citekit.writers.pdf.markup import (
     inline_markup,
     link_markup,
     live_url,
+    split_markup,
 )
 from citekit.writers.pdf.style import PageStyle, TextStyle
 
 _BULLETS = ("•", "–", "◦")
+_OUTLINE_CHARACTERS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +69,20 @@ def pdf_title(document: Document) -> Derived[str]:
 
 
 @cache
-def _paragraph_style(role: TextStyle, left: float, right: float, space_after: float | None,
-                     bullet_indent: float) -> Any:
+def _paragraph_style(role: TextStyle, left: float, right: float, space_before: float | None,
+                     space_after: float | None, bullet_indent: float, keep_with_next: bool) -> Any:
     """A ParagraphStyle for ``role`` with indents; cached, since styles never change in a process."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.enums import TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
     return ParagraphStyle(
-        name=f"{role.font}-{role.size}-{left}-{right}-{space_after}-{bullet_indent}",
+        name=f"{role.font}-{role.size}-{left}-{right}-{space_before}-{space_after}-{bullet_indent}-{keep_with_next}",
         fontName=role.font,
         fontSize=role.size,
         leading=role.leading,
         textColor=HexColor(role.colour),
-        spaceBefore=role.space_before,
+        spaceBefore=role.space_before if space_before is None else space_before,
         spaceAfter=role.space_after if space_after is None else space_after,
         leftIndent=left,
         rightIndent=right,
@@ -88,7 +90,7 @@ def _paragraph_style(role: TextStyle, left: float, right: float, space_after: fl
         bulletFontName=role.family,
         bulletFontSize=role.size,
         alignment=TA_LEFT,
-        keepWithNext=int(role.keep_with_next),
+        keepWithNext=int(keep_with_next),
         allowWidows=0,
         allowOrphans=0,
         # Long URLs in the text may break after "/" or "." instead of running into the margin.
@@ -121,17 +123,29 @@ class FlowBuilder:
 
     def paragraph(self, markup: str, role: str, *, left: float = 0, right: float = 0,
                   space_after: float | None = None, bullet: str | None = None,
-                  outline: OutlineEntry | None = None) -> Any:
+                  outline: OutlineEntry | None = None) -> list[Any]:
+        """``markup`` as paragraph flowables: one, or for a very long paragraph several that set as one.
+
+        The pieces of a long paragraph (:func:`split_markup`) have no space between them; the
+        first carries the bullet and the bookmark, the last the space after and keep-with-next.
+        """
         from reportlab.platypus import Paragraph
 
         text_style = self.style.role(role)
         # A list marker hangs in the list indent, left of the item's text.
         bullet_indent = max(0.0, left - self.style.role("list").indent) if bullet is not None else 0.0
-        paragraph_style = _paragraph_style(text_style, left, right, space_after, bullet_indent)
-        paragraph = Paragraph(markup, paragraph_style, bulletText=bullet)
-        if outline is not None:
-            paragraph.citekit_outline = outline
-        return paragraph
+        pieces = split_markup(markup)
+        flowables: list[Any] = []
+        for number, piece in enumerate(pieces):
+            first, last = number == 0, number == len(pieces) - 1
+            paragraph_style = _paragraph_style(
+                text_style, left, right, None if first else 0.0, space_after if last else 0.0, bullet_indent,
+                text_style.keep_with_next and last)
+            paragraph = Paragraph(piece, paragraph_style, bulletText=bullet if first else None)
+            if outline is not None and first:
+                paragraph.citekit_outline = outline
+            flowables.append(paragraph)
+        return flowables
 
     def run_in(self, label: str) -> str:
         """A run-in label ("<b>Source:</b> "), set the same way for every label of the colophon."""
@@ -143,12 +157,18 @@ class FlowBuilder:
                        else escape_text(piece) for piece, target in text_links(text))
 
     def outline_entry(self, title: str, level: int) -> OutlineEntry:
-        """A bookmark one level at most below the previous one (PDF outlines cannot skip levels)."""
+        """A bookmark one level at most below the previous one (PDF outlines cannot skip levels).
+
+        A bookmark names its heading in a reader's side panel: past :data:`_OUTLINE_CHARACTERS`
+        the title is cut at a word and ends in "…" (the heading itself is printed whole).
+        """
         level = max(0, min(level, self._last_level + 1))
         self._last_level = level
         self._keys += 1
-        return OutlineEntry(title=" ".join(clean_text(title).split()) or "…", level=level,
-                            key=f"citekit-{self._keys}")
+        shown = " ".join(clean_text(title[: _OUTLINE_CHARACTERS * 2]).split())
+        if len(shown) > _OUTLINE_CHARACTERS:
+            shown = shown[:_OUTLINE_CHARACTERS].rsplit(" ", 1)[0] + " …"
+        return OutlineEntry(title=shown or "…", level=level, key=f"citekit-{self._keys}")
 
     def indented(self, left: float, right: float, step_left: float, step_right: float) -> tuple[float, float]:
         """Indents one nesting level deeper, stopping once 40% of the measure is taken up.
@@ -184,7 +204,7 @@ class FlowBuilder:
         flowables: list[Any] = []
         kicker = meta.site or meta.publisher
         if kicker:
-            flowables.append(self.paragraph(escape_text(kicker), "kicker"))
+            flowables += self.paragraph(escape_text(kicker), "kicker")
         shown_title = escape_text(title.value)
         if title.supplied:
             # Cataloguing convention: a title the item does not print is given in brackets.
@@ -192,14 +212,14 @@ class FlowBuilder:
             self.diagnostics.append(Diagnostic(
                 field="metadata.title", supplied=True,
                 message=f"the article prints no title; supplied {title.value!r} ({title.rule})"))
-        flowables.append(self.paragraph(shown_title, "title",
-                                        outline=self.outline_entry(title.value, 0)))
+        flowables += self.paragraph(shown_title, "title",
+                                        outline=self.outline_entry(title.value, 0))
         if meta.subtitle and meta.subtitle.strip():
-            flowables.append(self.paragraph(escape_text(meta.subtitle.strip()), "subtitle"))
+            flowables += self.paragraph(escape_text(meta.subtitle.strip()), "subtitle")
         names = [a.name.strip() for a in meta.authors if a.name.strip()]
         if names:
             byline = self.labels.by.format(names=join_names(names, self.language))
-            flowables.append(self.paragraph(escape_text(byline), "byline"))
+            flowables += self.paragraph(escape_text(byline), "byline")
         date = parse_date(meta.date)
         if meta.date and meta.date.strip() and date is None:
             self.diagnostics.append(Diagnostic(
@@ -207,11 +227,11 @@ class FlowBuilder:
                                                "printed as it stands and not used as the PDF creation date"))
         shown_date = reader_date(date, self.language) if date else (meta.date or "").strip()
         if shown_date:
-            flowables.append(self.paragraph(escape_text(shown_date), "dateline"))
+            flowables += self.paragraph(escape_text(shown_date), "dateline")
         source = meta.url or self.document.rights.source_url
         if source and source.strip():
             source_link = f"{escape_text(self.labels.source)}: " + self.url_markup(source, "metadata.url")
-            flowables.append(self.paragraph(source_link, "source_link"))
+            flowables += self.paragraph(source_link, "source_link")
         flowables.append(Spacer(1, 6))
         flowables.append(HRFlowable(width="100%", thickness=0.5, color=HexColor(self.style.colours["rule"]),
                                     spaceBefore=2, spaceAfter=14))
@@ -248,15 +268,15 @@ class FlowBuilder:
                 markup = inline_markup(content, self._context(field))
                 if not plain_inlines(content).strip() and bullet is None:
                     return []
-                return [self.paragraph(markup, role, left=left, right=right, bullet=bullet,
-                                       space_after=space_after)]
+                return self.paragraph(markup, role, left=left, right=right, bullet=bullet,
+                                      space_after=space_after)
             case Heading(level=level, content=content):
                 heading_role = "h1" if level <= 1 else "h2" if level == 2 else "h3"
                 outline = None
                 if role == "body" and left == 0 and plain_inlines(content).strip():
                     outline = self.outline_entry(plain_inlines(content), level)
-                return [self.paragraph(inline_markup(content, self._context(field)), heading_role,
-                                       left=left, right=right, bullet=bullet, outline=outline)]
+                return self.paragraph(inline_markup(content, self._context(field)), heading_role,
+                                      left=left, right=right, bullet=bullet, outline=outline)
             case Quote(blocks=quoted):
                 indent = self.style.role("quote").indent
                 inner_role = "quote" if role == "body" else role
@@ -297,7 +317,7 @@ class FlowBuilder:
     # ---------------------------------------------------------------------------------------
     # Back matter and rights
 
-    def section_heading(self, title: str) -> Any:
+    def section_heading(self, title: str) -> list[Any]:
         return self.paragraph(escape_text(title), "back_heading", outline=self.outline_entry(title, 0))
 
     def back_matter(self) -> list[Any]:
@@ -315,23 +335,23 @@ class FlowBuilder:
         labels = self.labels
         if bios or extra_bios or any(url for _, url in emails):
             several = len(document.metadata.authors) > 1
-            flowables.append(self.section_heading(labels.about_authors if several else labels.about_author))
+            flowables += self.section_heading(labels.about_authors if several else labels.about_author)
             for number, item in enumerate(document.back):
                 if item.kind == "bio":
                     flowables += self.blocks(item.blocks, "back", field=f"back[{number}].blocks")
             for author in extra_bios:
-                flowables.append(self.paragraph(escape_text(author.bio or ""), "back"))
+                flowables += self.paragraph(escape_text(author.bio or ""), "back")
             for name, url in emails:
                 if url:
                     label = f"{escape_text(name)}: " if several else ""
-                    flowables.append(self.paragraph(
+                    flowables += self.paragraph(
                         self.run_in(labels.contact)
                         + f"{label}{link_markup(url, url.removeprefix('mailto:'), self.link_colour)}",
-                        "back"))
+                        "back")
         for kind, heading in (("note", labels.notes), ("links", labels.links)):
             items = [(n, item) for n, item in enumerate(document.back) if item.kind == kind]
             if items:
-                flowables.append(self.section_heading(heading))
+                flowables += self.section_heading(heading)
                 for number, item in items:
                     flowables += self.blocks(item.blocks, "back", field=f"back[{number}].blocks")
         meta = document.metadata
@@ -345,8 +365,9 @@ class FlowBuilder:
         if loose:
             keyword_lines.append(self.run_in(labels.keywords) + escape_text(", ".join(loose)))
         if keyword_lines:
-            flowables.append(self.section_heading(labels.keywords))
-            flowables += [self.paragraph(line, "back") for line in keyword_lines]
+            flowables += self.section_heading(labels.keywords)
+            for line in keyword_lines:
+                flowables += self.paragraph(line, "back")
         return flowables
 
     def rights_section(self) -> list[Any]:
@@ -383,7 +404,10 @@ class FlowBuilder:
         lines += [self.notice_markup(notice) for notice in rights.notices if notice.text.strip()]
         if not lines:
             lines.append(escape_text(labels.nothing_printed))
-        return [self.section_heading(labels.colophon), *(self.paragraph(line, "back") for line in lines)]
+        flowables = self.section_heading(labels.colophon)
+        for line in lines:
+            flowables += self.paragraph(line, "back")
+        return flowables
 
     def notice_markup(self, notice: Notice) -> str:
         """The notice after its label, set as a run-in label; a notice that opens with its own label

@@ -104,3 +104,91 @@ def link_markup(url: str, label: str | None, link_colour: str) -> str:
     """A link to ``url`` (already checked by :func:`live_url`) showing ``label`` or the URL."""
     return (f'<a href="{escape_attribute(url)}" color="{link_colour}">'
             f"{escape_text(label if label is not None else url)}</a>")
+
+
+# Paragraph markup as tokens: a tag, an entity, or a run of text. Every character belongs to one.
+_TOKENS = re.compile(r"<[^>]*>|&[^;&<]*;|[^<&]+|[<&]")
+_TAG_NAME = re.compile(r"</?([a-zA-Z]+)")
+
+CHUNK_CHARACTERS = 6000
+"""Longest paragraph, in printed characters, handed to reportlab as one flowable.
+
+reportlab's line breaking is quadratic in a paragraph's words (it pops words off the front of a
+list) and re-breaks the rest of a paragraph at every page it splits across, so a 5 MB paragraph
+ran for minutes. Longer paragraphs are set as consecutive flowables of about this size, cut at a
+space (where a line may then end short) or at a line break (where nothing shows)."""
+
+_LINE_CHARACTERS = 80
+"""What a line break counts for against :data:`CHUNK_CHARACTERS`: about one line of the measure,
+so that a paragraph of many short lines is cut into pieces of a page or so, not of many pages."""
+
+
+def split_markup(markup: str, limit: int = CHUNK_CHARACTERS) -> list[str]:
+    """``markup`` cut into pieces of about ``limit`` printed characters, each with balanced tags.
+
+    A piece ends at the first space after ``limit`` characters, or at a ``<br/>`` after that
+    (the break itself is then the end of the piece); a word longer than ``limit`` is cut inside
+    at twice the limit. Tags open at a cut are closed at the end of one piece and opened again
+    at the start of the next, so emphasis and links carry across. Linear in ``len(markup)``.
+    """
+    if len(markup) <= limit:
+        return [markup]
+    hard = 2 * limit
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    open_tags: list[tuple[str, str]] = []
+
+    def cut() -> None:
+        nonlocal current, size
+        pieces.append("".join(current) + "".join(f"</{name}>" for name, _ in reversed(open_tags)))
+        current = [tag for _, tag in open_tags]
+        size = 0
+
+    for match in _TOKENS.finditer(markup):
+        token = match.group()
+        if token.startswith("<") and len(token) > 1:
+            name_match = _TAG_NAME.match(token)
+            name = name_match.group(1).lower() if name_match else ""
+            if token.startswith("</"):
+                if open_tags and open_tags[-1][0] == name:
+                    open_tags.pop()
+            elif token.endswith("/>"):
+                if name == "br":
+                    if size >= limit:
+                        cut()
+                        continue
+                    size += _LINE_CHARACTERS
+            else:
+                open_tags.append((name, token))
+            current.append(token)
+            continue
+        if token.startswith("&"):
+            if size >= hard:
+                cut()
+            current.append(token)
+            size += 1
+            continue
+        start = 0
+        while start < len(token):
+            rest = len(token) - start
+            if size + rest < limit:
+                current.append(token[start:])
+                size += rest
+                break
+            space = token.find(" ", start + max(0, limit - size), start + max(1, hard - size))
+            if space >= 0:
+                end = space + 1
+            elif size + rest <= hard:
+                current.append(token[start:])
+                size += rest
+                break
+            else:
+                end = start + max(1, hard - size)
+            current.append(token[start:end])
+            size += end - start
+            cut()
+            start = end
+    if size or not pieces:
+        cut()
+    return [piece for piece in pieces if piece]

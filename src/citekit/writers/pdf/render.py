@@ -29,6 +29,7 @@ from citekit.writers.pdf.flow import FlowBuilder, OutlineEntry, pdf_title
 from citekit.writers.pdf.markup import clean_text, live_url
 from citekit.writers.pdf.style import PageStyle, covered, load_style
 
+_FOOTER_CHARACTERS = 400
 _PAPER = {"a4": (595.2755905511812, 841.8897637795277), "letter": (612.0, 792.0)}
 
 
@@ -229,7 +230,9 @@ class _Job:
                  content: str) -> None:
         self.style = style
         self.info = InfoValues(document)
-        self.footer = clean_text(" ".join(builder.footer_text().split()))
+        # The footer shows two lines at most and is re-measured on every page: a long title or
+        # rights line would cost its length once per page, so only its start is kept.
+        self.footer = clean_text(" ".join(builder.footer_text()[:_FOOTER_CHARACTERS].split()))
         self.page_label = labels_for(document.metadata.language).page
         self.page_size = _PAPER[paper]
         self.bookmarks: dict[int, list[tuple[OutlineEntry, float]]] = {}

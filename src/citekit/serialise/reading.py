@@ -1,15 +1,10 @@
-"""The ``citekit-document/1`` JSON form of a :class:`~citekit.model.Document`, both ways.
-
-The JSON names are fixed: tools outside the project read them. ``text`` keys on blocks are
-output-only (derived from the inlines) and ignored on input. ``from_dict(to_dict(doc)) == doc``.
-The JSON Schema ships as ``citekit/schema/citekit-document-1.schema.json``.
-"""
+"""``citekit-document/1`` JSON → Document, naming the JSON path of anything wrong."""
 
 from __future__ import annotations
 
 import json
-from importlib import resources
-from typing import Any, TypeAlias, assert_never
+from collections.abc import Iterator
+from typing import Any
 
 from citekit.errors import InputError
 from citekit.model import (
@@ -40,124 +35,10 @@ from citekit.model import (
     Str,
     Strong,
     link_or_text,
-    plain_block,
-    plain_blocks,
 )
-
-JSON: TypeAlias = dict[str, Any]
-
-
-# --------------------------------------------------------------------------------------------
-# To JSON
-
-
-def inline_to_dict(node: Inline) -> JSON:
-    match node:
-        case Str(text=text):
-            return {"type": "str", "text": text}
-        case Emph(content=content):
-            return {"type": "emph", "content": [inline_to_dict(n) for n in content]}
-        case Strong(content=content):
-            return {"type": "strong", "content": [inline_to_dict(n) for n in content]}
-        case Code(text=text):
-            return {"type": "code", "text": text}
-        case Link(content=content, url=url, title=title):
-            out: JSON = {"type": "link", "url": url, "content": [inline_to_dict(n) for n in content]}
-            if title:
-                out["title"] = title
-            return out
-        case LineBreak():
-            return {"type": "linebreak"}
-        case _:
-            assert_never(node)
-
-
-def block_to_dict(block: Block) -> JSON:
-    text = plain_block(block)
-    match block:
-        case Para(content=content):
-            return {"type": "paragraph", "text": text, "inlines": [inline_to_dict(n) for n in content]}
-        case Heading(level=level, content=content):
-            return {"type": "heading", "level": level, "text": text,
-                    "inlines": [inline_to_dict(n) for n in content]}
-        case Quote(blocks=blocks):
-            return {"type": "quote", "text": text, "blocks": [block_to_dict(b) for b in blocks]}
-        case ListBlock(ordered=ordered, items=items, start=start):
-            return {"type": "list", "ordered": ordered, "start": start, "text": text,
-                    "items": [[block_to_dict(b) for b in item] for item in items]}
-        case Rule():
-            return {"type": "rule", "text": ""}
-        case _:
-            assert_never(block)
-
-
-def _drop_empty(mapping: JSON) -> JSON:
-    """Keep the JSON small and readable: None and empty collections are left out."""
-    return {k: v for k, v in mapping.items() if v not in (None, [], {}, "")}
-
-
-def to_dict(document: Document) -> JSON:
-    """The document as ``citekit-document/1`` JSON data (keys in a fixed order)."""
-    meta = document.metadata
-    rights = document.rights
-    prov = document.provenance
-    return {
-        "schema": SCHEMA,
-        "metadata": _drop_empty({
-            "title": meta.title,
-            "subtitle": meta.subtitle,
-            "authors": [_drop_empty({
-                "name": a.name, "given": a.given, "family": a.family, "email": a.email,
-                "bio": a.bio, "literal": a.literal,
-            }) for a in meta.authors],
-            "site": meta.site,
-            "publisher": meta.publisher,
-            "date": meta.date,
-            "url": meta.url,
-            "accessed": meta.accessed,
-            "language": meta.language,
-            "keywords": list(meta.keywords),
-            "keyword_groups": {g.label: list(g.terms) for g in meta.keyword_groups},
-            "article_type": meta.article_type,
-            "journal_id": meta.journal_id,
-            "issn": meta.issn,
-        }),
-        "body": [block_to_dict(b) for b in document.body],
-        "back": [{"kind": item.kind, "text": plain_blocks(item.blocks),
-                  "blocks": [block_to_dict(b) for b in item.blocks]} for item in document.back],
-        "rights": _drop_empty({
-            "statement": rights.statement,
-            "holders": list(rights.holders),
-            "year": rights.year,
-            "license": rights.license,
-            "license_url": rights.license_url,
-            "source": rights.source,
-            "source_url": rights.source_url,
-            "notices": [{"kind": n.kind, "text": n.text} for n in rights.notices],
-        }),
-        "removed": [{"start_line": r.start_line, "end_line": r.end_line, "text": r.text,
-                     "reason": r.reason} for r in document.removed],
-        "provenance": _drop_empty({
-            "input_sha256": prov.input_sha256,
-            "citekit_version": prov.citekit_version,
-            "source_name": prov.source_name,
-            "reader": prov.reader,
-            "fields": [_drop_empty({"field": f.field, "lines": list(f.lines), "rule": f.rule,
-                                    "supplied": f.supplied, "printed": f.printed}) | {"supplied": f.supplied}
-                       for f in prov.fields],
-            "lines": [{"start_line": s.start_line, "end_line": s.end_line, "role": s.role}
-                      for s in prov.lines],
-        }),
-    }
-
-
-def dumps(document: Document) -> str:
-    """Pretty, stable JSON text (UTF-8 characters kept, trailing newline)."""
-    return json.dumps(to_dict(document), ensure_ascii=False, indent=2) + "\n"
-
-
-# --------------------------------------------------------------------------------------------
-# From JSON
+from citekit.nesting import MAX_JSON_DEPTH, MAX_NESTING, deep_json_position
+from citekit.readers.limits import lone_surrogate
+from citekit.serialise.writing import JSON
 
 
 class _Reader:
@@ -167,6 +48,8 @@ class _Reader:
         self.source = source
 
     def fail(self, where: str, message: str) -> InputError:
+        if len(where) > 100:  # a path through deep nesting: its two ends say where
+            where = f"{where[:45]}…{where[-45:]}"
         return InputError(f"{where}: {message}", path=self.source)
 
     def obj(self, value: Any, where: str) -> JSON:
@@ -186,12 +69,33 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(where, "expected a string")
+        surrogate = lone_surrogate(value)
+        if surrogate is not None:
+            raise self.fail(where, f"lone surrogate {surrogate} (half of a UTF-16 pair, written as a \\u escape): "
+                                   "not Unicode text")
         return value
 
     def req_text(self, value: Any, where: str) -> str:
         result = self.text(value, where, optional=False)
         assert result is not None
         return result
+
+    def consumed(self, value: Any, where: str) -> Iterator[tuple[int, Any]]:
+        """The items of a JSON array, each let go once read: a million entries are not held twice."""
+        items = self.seq(value, where)
+        for index in range(len(items)):
+            item, items[index] = items[index], None
+            yield index, item
+
+    def plain_removed(self, raw: Any) -> Removed | None:
+        """A removed entry of the usual shape, read without building error paths; None otherwise."""
+        if type(raw) is not dict:
+            return None
+        start, end, text, reason = raw.get("start_line"), raw.get("end_line"), raw.get("text"), raw.get("reason")
+        if (type(start) is int and type(end) is int and type(text) is str and type(reason) is str
+                and lone_surrogate(text) is None and lone_surrogate(reason) is None):
+            return Removed(start_line=start, end_line=end, text=text, reason=reason)
+        return None
 
     def integer(self, value: Any, where: str) -> int | None:
         if value is None:
@@ -200,27 +104,33 @@ class _Reader:
             raise self.fail(where, "expected an integer")
         return value
 
-    def inlines(self, value: Any, where: str) -> tuple[Inline, ...]:
+    def inlines(self, value: Any, where: str, depth: int = 0) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for i, item in enumerate(self.seq(value, where)):
-            out.extend(self.inline(item, f"{where}[{i}]"))
+            out.extend(self.inline(item, f"{where}[{i}]", depth))
         return tuple(out)
 
-    def inline(self, value: Any, where: str) -> tuple[Inline, ...]:
+    def nested(self, value: Any, where: str, depth: int) -> tuple[Inline, ...]:
+        """The content of an inline at ``depth``; refused past the model's nesting limit."""
+        if depth >= MAX_NESTING and value:
+            raise self.fail(where, f"emphasis and links nested deeper than {MAX_NESTING} levels")
+        return self.inlines(value, where, depth + 1)
+
+    def inline(self, value: Any, where: str, depth: int = 0) -> tuple[Inline, ...]:
         node = self.obj(value, where)
         kind = node.get("type")
         if kind == "str":
             return (Str(text=self.req_text(node.get("text"), where + ".text")),)
         if kind == "emph":
-            return (Emph(content=self.inlines(node.get("content"), where + ".content")),)
+            return (Emph(content=self.nested(node.get("content"), where + ".content", depth)),)
         if kind == "strong":
-            return (Strong(content=self.inlines(node.get("content"), where + ".content")),)
+            return (Strong(content=self.nested(node.get("content"), where + ".content", depth)),)
         if kind == "code":
             return (Code(text=self.req_text(node.get("text"), where + ".text")),)
         if kind == "linebreak":
             return (LineBreak(),)
         if kind == "link":
-            content = self.inlines(node.get("content"), where + ".content")
+            content = self.nested(node.get("content"), where + ".content", depth)
             url = self.req_text(node.get("url"), where + ".url")
             linked = link_or_text(content, url)
             title = self.text(node.get("title"), where + ".title") or ""
@@ -229,10 +139,12 @@ class _Reader:
             return linked if linked else (Str(text=url),)
         raise self.fail(where, f"unknown inline type {kind!r}")
 
-    def blocks(self, value: Any, where: str) -> tuple[Block, ...]:
-        return tuple(self.block(item, f"{where}[{i}]") for i, item in enumerate(self.seq(value, where)))
+    def blocks(self, value: Any, where: str, depth: int = 0) -> tuple[Block, ...]:
+        if depth > MAX_NESTING and value:
+            raise self.fail(where, f"quotes and lists nested deeper than {MAX_NESTING} levels")
+        return tuple(self.block(item, f"{where}[{i}]", depth) for i, item in enumerate(self.seq(value, where)))
 
-    def block(self, value: Any, where: str) -> Block:
+    def block(self, value: Any, where: str, depth: int = 0) -> Block:
         node = self.obj(value, where)
         kind = node.get("type")
         if kind == "paragraph":
@@ -243,9 +155,9 @@ class _Reader:
                 raise self.fail(where + ".level", "must be 1 to 6")
             return Heading(level=level, content=self.inlines(node.get("inlines"), where + ".inlines"))
         if kind == "quote":
-            return Quote(blocks=self.blocks(node.get("blocks"), where + ".blocks"))
+            return Quote(blocks=self.blocks(node.get("blocks"), where + ".blocks", depth + 1))
         if kind == "list":
-            items = tuple(self.blocks(item, f"{where}.items[{i}]")
+            items = tuple(self.blocks(item, f"{where}.items[{i}]", depth + 1)
                           for i, item in enumerate(self.seq(node.get("items"), where + ".items")))
             start = self.integer(node.get("start"), where + ".start")
             return ListBlock(ordered=bool(node.get("ordered")), items=items, start=1 if start is None else start)
@@ -253,10 +165,16 @@ class _Reader:
             return Rule()
         raise self.fail(where, f"unknown block type {kind!r}")
 
+    def keyword_group(self, label: str, terms: Any) -> KeywordGroup:
+        where = f"$.metadata.keyword_groups.{label}"
+        return KeywordGroup(label=self.req_text(label, "$.metadata.keyword_groups"),
+                            terms=tuple(self.req_text(t, where + "[]") for t in self.seq(terms, where)))
+
     def document(self, data: Any) -> Document:
         data = self.obj(data, "$")
         if data.get("schema") != SCHEMA:
-            raise self.fail("$.schema", f"expected {SCHEMA!r}, got {data.get('schema')!r}")
+            raise self.fail("$.schema", f"{data.get('schema')!r} is not a schema this citekit reads "
+                                        f"(it reads {SCHEMA!r})")
         meta = self.obj(data.get("metadata") or {}, "$.metadata")
         groups = self.obj(meta.get("keyword_groups") or {}, "$.metadata.keyword_groups")
         authors = []
@@ -283,10 +201,7 @@ class _Reader:
             language=self.text(meta.get("language"), "$.metadata.language"),
             keywords=tuple(self.req_text(k, "$.metadata.keywords[]")
                            for k in self.seq(meta.get("keywords"), "$.metadata.keywords")),
-            keyword_groups=tuple(
-                KeywordGroup(label=label, terms=tuple(self.req_text(t, f"$.metadata.keyword_groups.{label}[]")
-                                                      for t in self.seq(terms, f"$.metadata.keyword_groups.{label}")))
-                for label, terms in groups.items()),
+            keyword_groups=tuple(self.keyword_group(label, terms) for label, terms in groups.items()),
             article_type=self.text(meta.get("article_type"), "$.metadata.article_type"),
             journal_id=self.text(meta.get("journal_id"), "$.metadata.journal_id"),
             issn=self.text(meta.get("issn"), "$.metadata.issn"),
@@ -318,7 +233,10 @@ class _Reader:
                 raise self.fail(f"$.back[{i}].kind", "must be bio, note or links")
             back.append(BackItem(kind=kind, blocks=self.blocks(item.get("blocks"), f"$.back[{i}].blocks")))
         removed = []
-        for i, raw in enumerate(self.seq(data.get("removed"), "$.removed")):
+        for i, raw in self.consumed(data.get("removed"), "$.removed"):
+            if isinstance(entry := self.plain_removed(raw), Removed):
+                removed.append(entry)
+                continue
             r = self.obj(raw, f"$.removed[{i}]")
             removed.append(Removed(
                 start_line=self.integer(r.get("start_line"), f"$.removed[{i}].start_line") or 0,
@@ -369,16 +287,15 @@ def from_dict(data: Any, *, source: str | None = None) -> Document:
 
 
 def loads(text: str, *, source: str | None = None) -> Document:
-    """Parse document JSON text."""
+    """Parse document JSON text; errors give the JSON error's line and column."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"not valid JSON: {error.msg}", path=source, line=error.lineno) from error
+        raise InputError(f"not valid JSON: {error.msg} (column {error.colno})", path=source,
+                         line=error.lineno) from error
+    except RecursionError:
+        line, column = deep_json_position(text, MAX_JSON_DEPTH)
+        raise InputError(f"JSON nested too deeply to read (column {column}; a citekit document nests "
+                         f"under {MAX_JSON_DEPTH} levels)", path=source, line=line) from None
+    del text  # the parsed data and the model are big enough; let the text go
     return from_dict(data, source=source)
-
-
-def json_schema() -> JSON:
-    """The JSON Schema of ``citekit-document/1`` shipped with the package."""
-    text = resources.files("citekit").joinpath("schema/citekit-document-1.schema.json").read_text("utf-8")
-    result: JSON = json.loads(text)
-    return result
