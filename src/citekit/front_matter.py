@@ -96,8 +96,10 @@ def dump(metadata: Metadata, rights: Rights) -> str:
     """The front matter as a YAML block between ``---`` lines."""
     import yaml
 
-    text = yaml.safe_dump(to_front_matter(metadata, rights), allow_unicode=True, sort_keys=False,
-                          default_flow_style=False, width=100)
+    # libyaml's emitter when PyYAML has it (every PyYAML wheel does): three times the pure-Python speed.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(to_front_matter(metadata, rights), Dumper=dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=100)
     return f"---\n{text}---\n"
 
 

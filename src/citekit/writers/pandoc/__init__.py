@@ -145,7 +145,7 @@ def write_rst(document: Document, stream: IO[bytes], options: TextOptions) -> Se
 
     diagnostics: list[Diagnostic] = []
     stream.write(_pandoc(document, "rst", ["--standalone", f"--wrap={_checked_wrap(options.wrap)}"],
-                         diagnostics, profile=Profile()))
+                         diagnostics, profile=Profile(flat_inlines=True)))
     return diagnostics
 
 

@@ -32,6 +32,7 @@ from citekit.writers.pandoc.ast import (
     meta_text,
     span,
     text_nodes,
+    unnested_blocks,
 )
 
 BACK_ITEM = "back-item"
@@ -50,6 +51,9 @@ class Profile:
     """True for office formats: the source, site and rights also go into document properties."""
     extra_meta: tuple[tuple[str, Node], ...] = ()
     """Format-specific template variables (paper size, fonts)."""
+    flat_inlines: bool = False
+    """True for formats whose inline markup cannot nest (reStructuredText): nested markup is set
+    plainly here, in linear time, and reported."""
 
 
 def article(document: Document, profile: Profile, diagnostics: list[Diagnostic]) -> dict[str, Any]:
@@ -60,7 +64,13 @@ def article(document: Document, profile: Profile, diagnostics: list[Diagnostic])
     content = blocks(document.body, ctx, "body")
     for section in (*parts.back, parts.colophon):
         content.append(section_div(section, parts, ctx))
-    return {"pandoc-api-version": list(api_version()), "meta": metadata(document, parts, profile),
+    if profile.flat_inlines:
+        counter = [0]
+        content = unnested_blocks(content, counter)
+        if counter[0]:
+            diagnostics.append(Diagnostic(field="body", message=f"{counter[0]} piece(s) of inline markup nested in "
+                                          "other markup or around a link set plainly (the format cannot nest them)"))
+    return {"pandoc-api-version": list(api_version()), "meta": metadata(document, parts, profile, diagnostics),
             "blocks": content}
 
 
@@ -81,7 +91,12 @@ def description(document: Document) -> str:
     return sentences(rights_line(document), licence_line(document), source_line(document))
 
 
-def metadata(document: Document, parts: Matter, profile: Profile) -> dict[str, Node]:
+MAX_PROPERTY_KEYWORDS = 200
+"""Keywords beyond this many stay out of the document properties (a keywords property is one line
+of text); the Keywords section after the body prints every one."""
+
+
+def metadata(document: Document, parts: Matter, profile: Profile, diagnostics: list[Diagnostic]) -> dict[str, Node]:
     """Template variables: the title block, the language, and the properties office formats keep."""
     meta = document.metadata
     block = parts.title
@@ -96,6 +111,11 @@ def metadata(document: Document, parts: Matter, profile: Profile) -> dict[str, N
     if parts.language:
         values["lang"] = meta_string(parts.language)
     keywords = list(dict.fromkeys(" ".join(k.split()) for k in meta.keywords if k.strip()))
+    if len(keywords) > MAX_PROPERTY_KEYWORDS:
+        diagnostics.append(Diagnostic(field="metadata.keywords", message=f"{len(keywords)} keywords: the "
+                                      f"document properties hold the first {MAX_PROPERTY_KEYWORDS}, the "
+                                      "Keywords section all of them"))
+        keywords = keywords[:MAX_PROPERTY_KEYWORDS]
     if keywords:
         values["keywords"] = meta_list([meta_text(k) for k in keywords])
     subject = block.subtitle or ", ".join(keywords)
