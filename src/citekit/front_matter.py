@@ -44,6 +44,20 @@ from typing import Any
 from citekit.errors import InputError
 from citekit.model import NOTICE_KINDS, Author, KeywordGroup, Metadata, Notice, NoticeKind, Rights
 
+FIELDS: dict[str, str] = {
+    "title": "metadata.title", "subtitle": "metadata.subtitle", "author": "metadata.authors",
+    "author-details": "metadata.authors", "date": "metadata.date", "accessed": "metadata.accessed",
+    "lang": "metadata.language", "url": "metadata.url", "site": "metadata.site", "publisher": "metadata.publisher",
+    "keywords": "metadata.keywords", "keyword-groups": "metadata.keyword_groups",
+    "article-type": "metadata.article_type", "journal-id": "metadata.journal_id", "issn": "metadata.issn",
+    "copyright": "rights.statement", "license": "rights.license", "source": "rights.source",
+    "notices": "rights.notices",
+}
+"""Each key and the document field it fills (the table above), for provenance."""
+SECTION_ROLES = ("bio", "note", "links", "keywords", "colophon")
+"""The classes of the sections a page writer adds after the body (fenced divs in Markdown)."""
+BACK_ITEM = "back-item"
+"""The class of a part of a section that is one of the document's back-matter items."""
 GENERATOR = "citekit"
 """The ``generator`` value that marks front matter holding every field of the document."""
 _AUTHOR_KEYS = ("name", "given", "family", "literal", "email", "bio")

@@ -14,9 +14,13 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
 
+from citekit import front_matter
 from citekit.errors import InputError
 from citekit.model import (
+    BackItem,
+    BackKind,
     Block,
     Code,
     Document,
@@ -61,7 +65,9 @@ FRONT_MATTER_KEYS: dict[str, tuple[str, ...]] = {
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Fenced divs (pandoc's ``::: {.class}``, MyST's ``:::``) are read as containers of their blocks.
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table").use(
+    container_plugin, name="div", validate=lambda params, *_: True)
 
 
 def sniff(data: bytes) -> bool:
@@ -75,6 +81,8 @@ def read(data: bytes, name: str | None) -> Document:
     """The document in a Markdown file."""
     text = decode_text(data, name=name)
     front, body_text, offset = split_front_matter(text, name)
+    if front_matter.is_complete(front):
+        return complete_document(front, text, body_text, data, name)
     stated = stated_values(front, text, name)
     blocks = blocks_of(body_text)
     if not stated.title and blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
@@ -185,6 +193,8 @@ def _block(node: SyntaxTreeNode, depth: int) -> list[Block]:
             return [ListBlock(ordered=node.type == "ordered_list", items=items, start=start)]
         case "hr":
             return [Rule()]
+        case "container_div":
+            return [b for child in node.children for b in _block(child, depth + 1)]
         case "fence" | "code_block":
             text = node.content.rstrip("\n")
             return [Para(content=(Code(text=text),))] if text.strip() else []
@@ -193,6 +203,23 @@ def _block(node: SyntaxTreeNode, depth: int) -> list[Block]:
             return [Para(content=_row(row)) for row in rows if _row(row)]
         case _:
             return [Para(content=(Str(text=text),))] if (text := _text(node)) else []
+
+
+_ENCODED_UTF8 = re.compile(r"(?:%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3})+")
+
+
+def _iri(href: str) -> str:
+    """``href`` with the non-ASCII characters markdown-it percent-encoded given back ("…", not
+    "%E2%80%A6"): the address as the text printed it. ASCII escapes (``%20``) stay as they are."""
+    from urllib.parse import unquote
+
+    def decoded(match: re.Match[str]) -> str:
+        try:
+            return unquote(match.group(0), errors="strict")
+        except UnicodeDecodeError:
+            return match.group(0)
+
+    return _ENCODED_UTF8.sub(decoded, href) if "%" in href else href
 
 
 def _row(row: SyntaxTreeNode) -> tuple[Inline, ...]:
@@ -226,12 +253,62 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[Inline, ...]:
             case "strong":
                 out.append(Strong(content=_inlines(node.children)))
             case "link":
-                out.extend(link_or_text(_inlines(node.children), str(node.attrs.get("href", ""))))
+                out.extend(link_or_text(_inlines(node.children), _iri(str(node.attrs.get("href", "")))))
             case "image":
                 out.append(Str(text=str(node.attrs.get("alt", "")) or _text(node)))
             case _:
                 out.extend(_inlines(node.children))
     return merge_text(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown citekit wrote: the front matter holds every field, fenced divs mark the back matter
+
+
+def _classes(node: SyntaxTreeNode) -> set[str]:
+    """The classes of a fenced div: ``::: name`` or ``::: {.a .b}``."""
+    info = node.info.strip()
+    if info.startswith("{"):
+        return {word[1:] for word in info.strip("{}").split() if word.startswith(".")}
+    return {info.split()[0]} if info else set()
+
+
+def complete_document(front: dict[str, Any], text: str, body_text: str, data: bytes, name: str | None) -> Document:
+    """The document of Markdown whose front matter says it is complete (citekit wrote it): the
+    front matter gives every metadata and rights field; the sections after the body are fenced divs
+    classed by role, whose ``back-item`` parts are the back matter; their heading and the parts
+    written from the front matter (the colophon, keywords, bios from the author details) are left
+    out, since the front matter holds them. No text rule runs: the document was normalised already."""
+    import hashlib
+
+    from citekit._version import __version__
+    from citekit.model import Provenance
+
+    metadata, rights = front_matter.from_front_matter(front, name)
+    body: list[Block] = []
+    back: list[BackItem] = []
+    for child in SyntaxTreeNode(_PARSER.parse(body_text)).children:
+        roles = _classes(child) & set(front_matter.SECTION_ROLES) if child.type == "container_div" else set()
+        if not roles:
+            body += _block(child, 0)
+            continue
+        role = roles.pop()
+        kind: BackKind = "bio" if role == "bio" else "links" if role == "links" else "note"
+        parts = child.children[1:] if child.children and child.children[0].type == "heading" else child.children
+        for part in parts:
+            if part.type == "container_div" and front_matter.BACK_ITEM not in _classes(part):
+                continue  # written from the front matter
+            blocks = tuple(_block(part, 0))
+            if blocks:
+                back.append(BackItem(kind=kind, blocks=blocks))
+    lines = text.split("\n", 400)[:400]
+    fields = tuple(FieldSource(field=field, lines=(number,), rule=f"front-matter:{key}", printed=lines[number - 1])
+                   for key, field in front_matter.FIELDS.items() if key in front
+                   for number in [next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 0)]
+                   if number)
+    provenance = Provenance(input_sha256=hashlib.sha256(data).hexdigest(), citekit_version=__version__,
+                            source_name=name, fields=fields)
+    return Document(metadata=metadata, body=tuple(body), back=tuple(back), rights=rights, provenance=provenance)
 
 
 READER = Reader(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from citekit.derive import licence_line, rights_line, sentences, source_line
+from citekit.front_matter import BACK_ITEM
 from citekit.model import Document
 from citekit.pandoc import api_version
 from citekit.writers import Diagnostic
@@ -35,8 +36,6 @@ from citekit.writers.pandoc.ast import (
     unnested_blocks,
 )
 
-BACK_ITEM = "back-item"
-"""The class of a part that is one of the document's back-matter items."""
 FROM_METADATA = "metadata"
 """The class of a part citekit wrote from the document's fields."""
 

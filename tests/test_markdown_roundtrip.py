@@ -1,0 +1,119 @@
+"""Markdown written by citekit reads back through citekit's Markdown reader to the same document:
+metadata, body, back matter and rights (provenance and the removed record describe how a document
+was made from its input, and are not the document)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from citekit import front_matter
+from citekit.model import (
+    Author,
+    BackItem,
+    Document,
+    KeywordGroup,
+    Link,
+    Metadata,
+    Notice,
+    Para,
+    Rights,
+    Str,
+)
+from citekit.readers import get_reader
+from citekit.writers import get_writer, write_bytes
+from conftest import corpus_files, full_document
+
+
+def round_trip(document: Document, **options: str) -> tuple[Document, bytes]:
+    writer = get_writer("markdown")
+    data, _ = write_bytes(document, writer, writer.options_type(**options))
+    return get_reader("markdown").read(data, "article.md"), data
+
+
+def _same(document: Document, again: Document) -> None:
+    for field in ("metadata", "rights", "back", "body"):
+        assert getattr(again, field) == getattr(document, field), field
+
+
+@pytest.mark.parametrize("wrap", ["auto", "none"])
+def test_full_document_reads_back_the_same(wrap: str) -> None:
+    document = full_document()
+    again, _ = round_trip(document, wrap=wrap)
+    _same(document, again)
+    assert again.provenance.source_name == "article.md"
+    assert any(f.field == "rights.statement" and f.rule == "front-matter:copyright" for f in again.provenance.fields)
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.stem)
+def test_corpus_reads_back_the_same(path: Path) -> None:
+    from citekit.readers import read_path
+
+    document = read_path(path)
+    again, _ = round_trip(document)
+    _same(document, again)
+
+
+def test_every_field_is_in_the_front_matter() -> None:
+    document = Document(
+        metadata=Metadata(title="T: a *title*", subtitle="S", site="Site", publisher="Pub", date="2017-01",
+                          url="https://example.org/a", accessed="2024-02-03", language="pt-BR",
+                          keywords=("k1", "k2"), keyword_groups=(KeywordGroup(label="Region", terms=("k1",)),),
+                          article_type="news", journal_id="J", issn="1234-5679",
+                          authors=(Author(name="Ana Souza", given="Ana", family="Souza", email="a@b.example",
+                                          bio="Ana writes."), Author(name="The Desk", literal="The Desk"))),
+        body=(Para(content=(Str(text="Body "), Link(content=(Str(text="link"),), url="/relative"))),),
+        back=(BackItem(kind="links", blocks=(Para(content=(Str(text="More"),)),)),),
+        rights=Rights(statement="© 2017 Ana", holders=("Ana",), year=2017, license="CC BY 4.0",
+                      license_url="https://creativecommons.org/licenses/by/4.0/", source="Source: Site",
+                      source_url="https://example.org/orig", notices=(Notice(kind="fair-use", text="Fair."),)))
+    again, data = round_trip(document)
+    _same(document, again)
+    front = yaml.safe_load(data.decode("utf-8").split("---\n")[1])
+    assert front["author"] == ["Ana Souza", "The Desk"]  # plain names: what pandoc, Jekyll and Hugo read
+    assert front["date"] == "2017-01"
+    assert front["copyright"] == {"statement": "© 2017 Ana", "holders": ["Ana"], "year": 2017}
+    assert front["license"] == {"text": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert front["generator"] == "citekit"
+    assert set(front) <= set(front_matter.FIELDS) | {"generator"}
+
+
+def test_pandoc_reads_the_title_block_and_sections() -> None:
+    import json
+
+    from citekit.pandoc import pandoc_json
+
+    _, data = round_trip(full_document())
+    ast = pandoc_json(["--from=markdown"], data)
+    assert "".join(n.get("c", " ") for n in ast["meta"]["title"]["c"] if n["t"] in {"Str", "Space"}) \
+        .startswith("Trade")
+    assert [a["c"][0]["c"][:10] for a in ast["meta"]["author"]["c"]] == ["Ana", "Washington"]
+    divs = [b["c"][0][1] for b in ast["blocks"] if b["t"] == "Div"]
+    assert divs == [["bio"], ["note"], ["keywords"], ["colophon"]]
+    assert '"Source"' in json.dumps(ast, ensure_ascii=False)
+
+
+def test_hand_written_front_matter_still_goes_through_the_text_rules() -> None:
+    # Without generator: citekit, the front matter is what a person wrote: the usual reading applies.
+    again = get_reader("markdown").read(b"---\ntitle: T\nauthor: Ana Souza\n---\n\nBody.\n", "a.md")
+    assert again.metadata.authors[0].family == "Souza"
+    bad = b"---\ngenerator: citekit\nnotices:\n- kind: rumour\n  text: x\n---\n\nBody.\n"
+    from citekit.errors import InputError
+
+    with pytest.raises(InputError, match=r"notices\[0\]\.kind"):
+        get_reader("markdown").read(bad, "a.md")
+
+
+def test_fenced_divs_of_other_tools_keep_their_blocks() -> None:
+    again = get_reader("markdown").read(b"# Title\n\n::: note\nInside a div.\n:::\n\nAfter.\n", "a.md")
+    assert next(b for b in again.body if isinstance(b, Para)) == Para(content=(Str(text="Inside a div."),))
+
+
+def test_changed_field_reads_back_changed() -> None:
+    document = full_document()
+    changed = replace(document, metadata=replace(document.metadata, title="Another title"))
+    again, _ = round_trip(changed)
+    assert again.metadata.title == "Another title"
