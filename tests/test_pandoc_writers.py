@@ -330,3 +330,46 @@ def test_latex_pdf_holds_every_paragraph_and_the_colophon(tmp_path: Path) -> Non
         assert letters(paragraph)[:60] in flat, paragraph
     assert letters("Source and rights") in flat
     assert letters(rights_line(document)) in flat
+
+
+# --------------------------------------------------------------------------------------------
+# The batch, its report and the Dask executor take the new formats unchanged
+
+
+NEW_FORMATS = ["html", *PANDOC_WRITERS]
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != "citekit-report.json"}
+
+
+def test_batch_and_dask_write_the_new_formats(tmp_path: Path, full_doc: Document) -> None:
+    import citekit
+    from conftest import IN_CI, SAMPLES
+
+    if IN_CI:
+        import distributed  # the dask extra is part of CI's test install
+    distributed = pytest.importorskip("distributed")
+    reference, _ = write(full_doc, "docx")
+    options = {"docx": {"reference_doc": _restyled_reference(reference)}, "latex": {"paper": "letter"}}
+    inputs = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    local = citekit.convert(inputs, to=NEW_FORMATS, out_dir=tmp_path / "local", jobs=1, options=options)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster, distributed.Client(cluster) as client:
+        remote = citekit.convert(inputs, to=NEW_FORMATS, out_dir=tmp_path / "dask", options=options,
+                                 executor=client.get_executor())
+    assert local.totals.converted == remote.totals.converted == len(inputs)
+    files = _outputs(tmp_path / "local")
+    assert len(files) == len(inputs) * len(NEW_FORMATS)
+    assert _outputs(tmp_path / "dask") == files
+    report = json.loads((tmp_path / "local" / "citekit-report.json").read_text())
+    assert report["formats"] == NEW_FORMATS
+    assert b"CitekitTestFont" in zipfile.ZipFile(io.BytesIO(files[f"{Path(inputs[0]).stem}.docx"])).read(
+        "word/styles.xml")
+    # A rerun finds every output up to date; a changed reference document makes the DOCX files stale.
+    again = citekit.convert(inputs, to=NEW_FORMATS, out_dir=tmp_path / "local", jobs=1, options=options)
+    assert again.totals.skipped == len(inputs)
+    options["docx"] = {"reference_doc": reference}
+    changed = citekit.convert(inputs, to=NEW_FORMATS, out_dir=tmp_path / "local", jobs=1, options=options)
+    assert changed.totals.converted == len(inputs)
