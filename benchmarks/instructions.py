@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "data" / "corpus" / "articles"
+CORPUS = Path(os.environ.get("CITEKIT_CORPUS", ROOT / "tests" / "data" / "corpus")) / "articles"
 
 
 def measured_pass() -> None:

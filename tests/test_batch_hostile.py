@@ -611,3 +611,21 @@ def test_supplied_values_that_are_not_text_are_usage_errors(tmp_path: Path) -> N
                                 capture_output=True, timeout=60)
         assert result.returncode == EXIT_USAGE
         assert b"the value is not valid text (character 4 is U+DCE9, not UTF-8)" in result.stderr
+
+
+def test_a_file_over_the_size_limit_fails_and_is_not_read_whole(tmp_path: Path) -> None:
+    """The batch reads one byte past the limit, not the whole file, before it refuses it."""
+    import citekit
+    from citekit.batch.inputs import read_file
+
+    big = tmp_path / "in" / "big.txt"
+    big.parent.mkdir()
+    big.write_bytes(b"Title\n\n" + b"word " * 400_000)
+    (tmp_path / "in" / "small.txt").write_text("A Title\n\nBy Jane Roe\n\nA short body of text.\n")
+    report = citekit.convert([tmp_path / "in"], to=["citekit-json"], out_dir=tmp_path / "out", jobs=1,
+                             max_input_bytes=1 << 20)
+    failed = {entry.source: entry.errors for entry in report.failed}
+    assert list(failed) == [str(big)] and "up to 1 MiB" in failed[str(big)][0]
+    assert report.totals.converted == 1
+    with pytest.raises(OSError, match="up to 1 MiB"):
+        read_file(big, walked=True, max_bytes=1 << 20)

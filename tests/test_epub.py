@@ -31,19 +31,25 @@ from citekit.model import (
     Block,
     Document,
     Emph,
+    Figure,
     Heading,
+    Image,
     Link,
     ListBlock,
     Metadata,
+    Note,
     Notice,
     Para,
     Quote,
     Rights,
     Str,
+    Table,
+    TableCell,
+    TableRow,
     plain_inlines,
 )
 from citekit.writers import get_writer, parse_options, write_bytes
-from conftest import CORPUS, ROOT, SEED, full_document, require_tool
+from conftest import CORPUS, ROOT, SEED, full_document, require_tool, structure_blocks, tiny_png
 
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -123,7 +129,36 @@ def _read(path: Path) -> Document:
     return read_path(path)
 
 
-BOOK_NAMES = ("seed", "full", *CORPUS_BOOKS, "hostile", "empty")
+BOOK_NAMES = ("seed", "full", *CORPUS_BOOKS, "hostile", "empty", "structures")
+
+
+def structures_document() -> Document:
+    """Figures, tables, code and notes where XHTML is narrow (list items, quotes, cells, captions,
+    notes in notes, a heading's note, a bio's note), in Spanish, so the added labels are too."""
+    blocks = structure_blocks()
+    inner = Note(blocks=(Para(content=(Str(text="nota dentro de una nota"),)),))
+    return Document(
+        metadata=Metadata(title="Estructuras", language="es", date="2017-01-29"),
+        body=(Heading(level=1, content=(Str(text="Sección"), Note(blocks=(Para(content=(Str(text="del título"),)),)))),
+              *blocks,
+              ListBlock(ordered=True, items=(blocks[1:4], (blocks[4],))),
+              Quote(blocks=blocks[:3]),
+              Table(head=(TableRow(cells=(TableCell(blocks=(Para(content=(Str(text="Bloques"),)),)),)),),
+                    body=(TableRow(cells=(TableCell(blocks=blocks[:2]),)),)),
+              Para(content=(Str(text="Nota con nota"), Note(blocks=(Para(content=(Str(text="fuera"), inner)),))))),
+        back=(BackItem(kind="bio", blocks=(Para(content=(Str(text="Biografía"), Note(blocks=(
+            Para(content=(Str(text="nota de la biografía"),)),)))),)),),
+    )
+
+
+def inaccessible_document() -> Document:
+    """An image with no text alternative and no caption, and a table without header cells."""
+    return Document(metadata=Metadata(title="Inaccessible", language="en"), body=(
+        Para(content=(Str(text="Before."),)),
+        Figure(image=Image(data=tiny_png(), media_type="image/png")),
+        Table(body=tuple(TableRow(cells=tuple(TableCell(blocks=(Para(content=(Str(text=f"{r}{c}"),)),))
+                                              for c in "abc")) for r in "123")),
+    ))
 
 
 def _document(name: str) -> Document:
@@ -135,6 +170,8 @@ def _document(name: str) -> Document:
         return hostile_document()
     if name == "empty":
         return Document()
+    if name == "structures":
+        return structures_document()
     return _read(CORPUS / f"{name}.txt")
 
 
@@ -168,6 +205,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         paths[name].write_bytes(epub(_document(name))[0])
     paths["broken"] = folder / "broken.epub"
     paths["broken"].write_bytes(broken_book(epub(full_document())[0]))
+    paths["inaccessible"] = folder / "inaccessible.epub"
+    paths["inaccessible"].write_bytes(epub(inaccessible_document())[0])
     return paths
 
 
@@ -244,7 +283,10 @@ def test_every_body_paragraph_in_order(name: str) -> None:
     document = _document(name)
     book = Book(epub(document)[0])
     page = book.xml("EPUB/text.xhtml")
-    written = [_squeeze("".join(p.itertext())) for p in page.iter(f"{X}p") if p.get("class") != "heading"]
+    # Paragraphs of the text, not of figures, tables or footnotes; a note's number is not its text.
+    written = [_squeeze("".join(p.xpath(".//text()[not(ancestor::*[@role='doc-noteref'])]")))
+               for p in page.iter(f"{X}p") if p.get("class") != "heading"
+               and not p.xpath("ancestor::*[local-name()='figure' or local-name()='table' or local-name()='aside']")]
     expected = [_squeeze(t) for t in _expected_paragraphs(document.body) if t.strip()]
     assert expected, "the document has body paragraphs"
     assert written == expected
@@ -303,12 +345,12 @@ def test_navigation_lists_pages_in_spine_order(full_doc: Document) -> None:
     toc, landmarks = [n for n in nav.iter(f"{X}nav")]
     assert toc.get(EPUB_TYPE) == "toc" and landmarks.get(EPUB_TYPE) == "landmarks"
     targets = [a.get("href") for a in toc.iter(f"{X}a")]
-    assert targets == ["title.xhtml", "text.xhtml", "text.xhtml#h-1", "back.xhtml", "back.xhtml#back-3",
-                       "colophon.xhtml"]
+    assert targets == ["title.xhtml", "text.xhtml", "text.xhtml#h-1", "text.xhtml#footnotes-4", "back.xhtml",
+                       "back.xhtml#back-6", "colophon.xhtml"]
     assert [a.get(EPUB_TYPE) for a in landmarks.iter(f"{X}a")] == ["titlepage", "bodymatter", "backmatter",
                                                                   "colophon"]
     text = book.xml("EPUB/text.xhtml")
-    assert [h.tag for h in text.iter(f"{X}h1", f"{X}h2")] == [f"{X}h1", f"{X}h2"]
+    assert [h.tag for h in text.iter(f"{X}h1", f"{X}h2")] == [f"{X}h1", f"{X}h2", f"{X}h2"]
     assert text.find(f".//{X}h2").get("id") == "h-1"  # type: ignore[union-attr]
 
 
@@ -333,10 +375,12 @@ def test_back_matter_shows_bios_and_notes_once(full_doc: Document) -> None:
 def test_accessibility_claim_only_when_checks_pass(full_doc: Document, tmp_path: Path) -> None:
     book = Book(epub(full_doc)[0])
     assert book.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
-    assert book.meta("schema:accessMode") == ["textual"]
-    assert book.meta("schema:accessModeSufficient") == ["textual"]
+    # The full document shows one image (the other is known only by its address), described.
+    assert book.meta("schema:accessMode") == ["textual", "visual"]
+    assert book.meta("schema:accessModeSufficient") == ["textual,visual", "textual"]
     assert set(book.meta("schema:accessibilityFeature")) >= {"structuralNavigation", "tableOfContents",
-                                                              "readingOrder", "displayTransformability"}
+                                                              "readingOrder", "displayTransformability",
+                                                              "alternativeText"}
     assert book.meta("schema:accessibilityHazard") == ["none"]
 
     unknown_language = Document(metadata=Metadata(title="t", language="C"), body=full_doc.body)
@@ -591,3 +635,88 @@ def test_a_holder_without_a_statement_gets_the_shared_rights_line() -> None:
     book = Book(epub(document)[0])
     assert book.dc("rights") == ["© 2017 Jane Doe."]
     assert "© 2017 Jane Doe" in book.page_text("colophon.xhtml")
+
+
+# --------------------------------------------------------------------------------------------
+# Figures, tables, code, notes, super/subscript
+
+
+def test_structure_nodes_as_xhtml(full_doc: Document) -> None:
+    book = Book(epub(full_doc)[0])
+    page = book.xml("EPUB/text.xhtml")
+    paragraph = next(p for p in page.iter(f"{X}p") if "Water" in "".join(p.itertext()))
+    assert [(e.tag.split("}")[1], "".join(e.itertext())) for e in paragraph if e.tag in {f"{X}sub", f"{X}del"}] == [
+        ("sub", "2"), ("del", "wrong")]
+    refs = paragraph.findall(f"{X}sup/{X}a")
+    assert [(a.get("href"), a.get("id"), a.get("role"), a.get(EPUB_TYPE), a.text) for a in refs] == [
+        ("#fn-1", "fnref-1", "doc-noteref", "noteref", "1"), ("#fn-2", "fnref-2", "doc-noteref", "noteref", "2")]
+    asides = page.findall(f".//{X}aside")
+    assert [(a.get("id"), a.get(EPUB_TYPE), a.get("role")) for a in asides] == [
+        ("fn-1", "footnote", "doc-footnote"), ("fn-2", "footnote", "doc-footnote")]
+    assert asides[0].find(f"{X}p/{X}a").get("href") == "#fnref-1"  # type: ignore[union-attr]
+    assert "".join(asides[1].itertext()) == "2.Second note, two paragraphs.Its second paragraph."
+    code = page.find(f".//{X}pre/{X}code")
+    assert code is not None and code.get("class") == "language-python" and code.text.startswith("def tariff(x):\n")
+    chart, photo = page.findall(f".//{X}figure")
+    img = chart.find(f"{X}img")
+    assert img is not None and img.get("alt") == "Bar chart of tariffs by year"
+    assert book.zip.read(f"EPUB/{img.get('src')}") == tiny_png()
+    assert {(e.get("href"), e.get("media-type")) for e in book.opf.iter(f"{OPF}item")} >= {
+        (img.get("src"), "image/png")}
+    assert "".join(chart.find(f"{X}figcaption").itertext()) == "Tariffs rose sharply after 2016.Chart: Example Review"  # type: ignore[union-attr]
+    assert photo.find(f"{X}img") is None  # an address only: EPUB may not show remote images
+    missing = photo.find(f"{X}p")
+    assert missing is not None and "".join(missing.itertext()) == "Image not included https://example.org/photo.jpg"
+    table = page.find(f".//{X}table")
+    assert table is not None and [c.tag.split("}")[1] for c in table] == ["caption", "thead", "tbody", "tfoot"]
+    assert [(th.get("scope"), th.get("style")) for th in table.findall(f"{X}thead/{X}tr/{X}th")] == [
+        ("col", "text-align: left"), ("col", "text-align: right"), ("col", "text-align: right")]
+    rows = table.findall(f"{X}tbody/{X}tr")
+    assert [row[0].get("scope") for row in rows[:3]] == ["row"] * 3
+    assert rows[1][1].get("colspan") == "2" and rows[2][0].get("rowspan") == "2"
+    assert [len(row) for row in rows] == [3, 2, 3, 2]
+
+
+def test_a_decorative_image_and_a_captioned_one_without_alt() -> None:
+    document = Document(metadata=Metadata(title="Images", language="en"), body=(
+        Figure(image=Image(data=tiny_png(), media_type="image/png", alt="")),
+        Figure(image=Image(data=tiny_png(2, 2), media_type="image/png"),
+               caption=(Para(content=(Str(text="Two red pixels."),)),)),
+    ))
+    book = Book(epub(document)[0])
+    decorative, captioned = book.xml("EPUB/text.xhtml").iter(f"{X}img")
+    assert (decorative.get("alt"), decorative.get("role")) == ("", "presentation")
+    caption = book.xml("EPUB/text.xhtml").find(f".//{X}figcaption")
+    assert captioned.get("alt") is None and captioned.get("aria-labelledby") == caption.get("id")  # type: ignore[union-attr]
+    assert book.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+
+
+def test_an_image_without_any_description_and_a_headerless_table_withdraw_the_claim() -> None:
+    book, diagnostics = epub(inaccessible_document())
+    opened = Book(book)
+    assert opened.meta("dcterms:conformsTo") == []
+    assert opened.meta("schema:accessModeSufficient") == ["textual,visual"]  # text alone does not suffice
+    summary = opened.meta("schema:accessibilitySummary")[0]
+    assert "has no text alternative" in summary and "a table has no header cells" in summary
+    assert any("without a text alternative or caption" in d.message for d in diagnostics)
+
+
+def test_structures_book_notes_and_labels() -> None:
+    book = Book(epub(structures_document())[0])
+    text = book.xml("EPUB/text.xhtml")
+    refs = [a.get("href") for a in text.iter(f"{X}a") if a.get("role") == "doc-noteref"]
+    notes = [a.get("id") for a in text.iter(f"{X}aside")]
+    assert refs and sorted(refs) == sorted(f"#{n}" for n in notes)  # every reference has its note here
+    assert "Notas al pie" in [h.text for h in text.iter(f"{X}h2")]
+    back = book.xml("EPUB/back.xhtml")
+    assert [a.get("id") for a in back.iter(f"{X}aside")] == [f"fn-{len(notes) + 1}"]  # numbering goes on
+    assert "Imagen no incluida" in book.page_text("text.xhtml")
+
+
+@pytest.mark.slow
+def test_ace_reports_the_undescribed_image(request: pytest.FixtureRequest) -> None:
+    require_tool("ace-cli", found=_ace_command() is not None)
+    require_tool("chromium")
+    _, violations, outcome = request.getfixturevalue("ace_findings")["inaccessible"]
+    assert outcome == "fail" and any("alternate text" in v.lower() or "image" in v.lower() for v in violations), \
+        violations

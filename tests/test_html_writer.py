@@ -27,10 +27,9 @@ from citekit.model import (
     Quote,
     Rights,
     Str,
-    plain_block,
 )
 from citekit.writers import get_writer, write_bytes
-from conftest import CORPUS, IN_CI, SEED, full_document, require_tool
+from conftest import CORPUS, IN_CI, SEED, full_document, printed_leaves, require_tool, structure_blocks
 
 CORPUS_NAMES = ("bibliotecapleyades-008", "alternet-002", "beforeitsnews-028")
 HOSTILE = "\x00\x01bad\x0b\x7f\x85 <script>alert(1)</script> &amp; \ud800 ]]> \ufffe </script><!-- \"'"
@@ -210,8 +209,11 @@ def test_body_back_matter_and_colophon_in_order(full_doc: Document) -> None:
     assert article is not None
     flat = "".join("".join(article.itertext()).split())
     position = 0
-    for block in (*full_doc.body, *(b for item in full_doc.back for b in item.blocks)):
-        shown = "".join(plain_block(block).split())
+    numbers = [0]
+    leaves = printed_leaves(full_doc.body, numbers) + printed_leaves(
+        tuple(b for item in full_doc.back for b in item.blocks), numbers)
+    for leaf in leaves:
+        shown = "".join(leaf.split())
         if shown:
             position = flat.index(shown, position)
     colophon = tree.find(".//footer/section")
@@ -251,7 +253,8 @@ def test_content_security_policy_allows_only_the_inline_stylesheet(seed_doc: Doc
     style = tree.find(".//style")
     assert style is not None and style.text
     digest = base64.b64encode(hashlib.sha256(style.text.encode("utf-8")).digest()).decode("ascii")
-    assert policy == f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    assert policy == (f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'; "
+                      "form-action 'none'")
     assert "prefers-color-scheme:dark" in style.text
 
 
@@ -272,3 +275,65 @@ def test_headings_keep_the_outline_and_labels_their_language() -> None:
     spanish, _ = page(Document(metadata=Metadata(title="T", language="es", date="2017-01-08")))
     assert '<time datetime="2017-01-08">8 de enero de 2017</time>' in spanish
     assert "Fuente y derechos</h2>" in spanish
+
+
+# --------------------------------------------------------------------------------------------
+# Figures, tables, code blocks, notes, superscript and subscript
+
+
+def test_structures_are_written_as_html(full_doc: Document) -> None:
+    from citekit.model import block_notes
+
+    text, diagnostics = page(full_doc)
+    tree = lxml_html.fromstring(text.encode("utf-8"))
+    body = tree.find(".//main/article")
+    assert body is not None
+    assert [e.text for e in body.iter("sub", "sup") if e.find("a") is None][:2] == ["2", "st"]
+    assert body.find(".//del") is not None and body.find(".//del").text == "wrong"
+    code = body.find(".//pre/code")
+    assert code is not None and code.get("class") == "language-python"
+    assert code.text == "def tariff(x):\n    return x < 5 && \"<b>\"  # kept literally"
+    figures = body.findall(".//figure")
+    assert len(figures) == 2
+    img = figures[0].find("img")
+    assert img is not None and img.get("alt") == "Bar chart of tariffs by year"
+    assert img.get("src", "").startswith("data:image/png;base64,")
+    assert "Chart: Example Review" in "".join(figures[0].find("figcaption").itertext())
+    missing = figures[1].find("p[@class='image-missing']")
+    assert missing is not None and missing.find("a").get("href") == "https://example.org/photo.jpg"
+    assert "Image not included" in "".join(missing.itertext())
+    assert any(d.field.endswith(".image") and "not included" in d.message for d in diagnostics)
+    table = body.find(".//table")
+    assert table is not None and table.find("caption").text_content().strip() == "Tariffs by country"
+    assert [th.get("scope") for th in table.findall("thead/tr/th")] == ["col"] * 3
+    assert table.find("tbody/tr/th").get("scope") == "row"
+    spanning = table.find(".//td[@colspan='2']")
+    assert spanning is not None and spanning.get("style") == "text-align:center"
+    assert table.find(".//th[@rowspan='2']") is not None and table.find("tfoot") is not None
+    # Notes: every reference links to its note and back, in reading order, the second note whole.
+    notes = [n for b in full_doc.body for n in block_notes(b)]
+    section = body.find(".//section[@role='doc-endnotes']")
+    assert section is not None
+    items = section.findall("ol/li")
+    assert len(items) == len(notes)
+    for number, item in enumerate(items, start=1):
+        assert item.get("id") == f"fn-{number}"
+        assert body.find(f".//a[@id='fnref-{number}']").get("href") == f"#fn-{number}"
+        assert item.find(".//a[@role='doc-backlink']").get("href") == f"#fnref-{number}"
+    assert "Its second paragraph." in "".join(items[1].itertext())
+    assert items[0].find(".//a").get("href") == "https://example.org/study"
+
+
+def test_a_note_inside_a_note_and_an_unnamed_image_are_written_and_reported() -> None:
+    from citekit.model import Figure, Image, Note
+
+    inner = Note(blocks=(Para(content=(Str(text="inner"),)),))
+    document = Document(metadata=Metadata(title="Notes"), body=(
+        Para(content=(Str(text="text"), Note(blocks=(Para(content=(Str(text="outer"), inner)),)))),
+        Figure(image=Image(src=None, media_type="image/png", data=structure_blocks()[2].image.data)),  # type: ignore[union-attr]
+    ))
+    text, diagnostics = page(document)
+    tree = lxml_html.fromstring(text.encode("utf-8"))
+    items = tree.findall(".//section[@role='doc-endnotes']/ol/li")
+    assert ["".join(i.itertext()).split()[0] for i in items] == ["outer2", "inner"]
+    assert any(d.field == "body[1].image.alt" for d in diagnostics)

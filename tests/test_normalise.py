@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import citekit.normalise as N
 from citekit.errors import InputError
 from citekit.model import Document
 from citekit.normalise import dates as D
 from citekit.normalise import inlines as I
 from citekit.normalise import normalise_text
-from citekit.normalise import patterns as P
 from citekit.normalise.dates import parse_date
+from citekit.normalise.shape import words as count_words
+from citekit.normalise.tables.shapes import YEAR
 from citekit.readers import read_bytes, read_path
 from citekit.serialise import to_dict
 from conftest import SEED, corpus_files
@@ -59,12 +59,16 @@ def test_seed_body_back_and_removed(seed_doc: Document) -> None:
     assert "Become a Member" in reasons["membership"]
     assert reasons["navigation"].startswith("Articles by:")
     # The author box under "About the author:" repeats the bio after the article: one copy is kept,
-    # the box (label, bio, links) is removed as a duplicate with its text.
+    # the box (label, bio, links) is removed as a duplicate with its text, and what the second copy
+    # adds ("It airs three times weekly…") joins the first, so that it reaches every output.
     duplicates = [r["text"] for r in data["removed"] if r["reason"] == "duplicate"]
     assert duplicates[0] == "About the author:"
     assert duplicates[1].startswith("Stephen Lendman lives in Chicago.")
     assert "It airs three times weekly" in duplicates[2]
     assert sum(1 for item in data["back"] if item["kind"] == "bio" and "lives in Chicago" in item["text"]) == 1
+    bios = " ".join(item["text"] for item in data["back"] if item["kind"] == "bio")
+    assert bios.count("It airs three times weekly") == 1
+    assert bios.count("Listen to cutting-edge discussions") == 1
 
 
 @pytest.mark.parametrize("fixture", sorted(p.stem for p in (FIXTURES / "rights").glob("*.txt")))
@@ -126,7 +130,8 @@ def test_corpus_invariant(path: Path) -> None:
 
 
 def test_corpus_scores_against_the_hand_labels() -> None:
-    """The shipped scorer (tests/tools) on the labelled corpus: mean ≥ 0.90, no field < 0.80."""
+    """The shipped scorer (tests/tools) on the labelled corpus (85 articles, in sample): mean ≥ 0.97,
+    no field < 0.90. Generalisation is measured by benchmarks/leave_one_outlet_out.py."""
     from conftest import CORPUS, TRUTH
     from tools.score_normaliser import FIELDS, score_one
 
@@ -136,8 +141,8 @@ def test_corpus_scores_against_the_hand_labels() -> None:
         for field, ok in score_one(truth, to_dict(read_path(CORPUS / truth["file"]))).items():
             hits[field] += ok
     shares = {field: hits[field] / len(truths) for field in FIELDS}
-    assert min(shares.values()) >= 0.80, shares
-    assert sum(shares.values()) / len(shares) >= 0.90, shares
+    assert min(shares.values()) >= 0.90, shares
+    assert sum(shares.values()) / len(shares) >= 0.97, shares
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,7 +240,7 @@ def test_common_date_shapes_skip_dateutil() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab \t\n\xa0.")), max_size=40), st.integers(0, 30))
 def test_word_count_is_exact_up_to_its_limit(text: str, limit: int) -> None:
-    assert N._words(text, limit) == min(len(text.split()), limit + 1)
+    assert count_words(text, limit) == min(len(text.split()), limit + 1)
 
 
 def test_byline_forms() -> None:
@@ -266,55 +271,6 @@ def test_markdown_remnants_become_inlines() -> None:
     assert links == ["https://example.org/r", "https://example.org/auto", "mailto:mail@example.org"]
     assert "a dead link" in data["body"][0]["text"] and "javascript" not in json.dumps(links)
     assert {i["type"] for i in inlines} >= {"emph", "strong", "link", "str"}
-
-
-_ROW_EXAMPLES = [
-    "Comment on Global Research Articles on our Facebook page", "LIKE and SHARE this article",
-    "% of readers think this story is Fact. Add your two cents.", "Facebook Link: http://on.fb.me/x",
-    "Become a Member of Global Research", "Subscribe to Canada Free Press for FREE",
-    "Headline: Bitcoin Searches Exceed Trump!", "Advertisements", "Articles by: Stephen Lendman",
-    "Read More @ Example.com", "Regresar a El Imperio", "Spanish version", "Previously, on this case, at X.com:",
-    "10 Comments »", "Please adhere to our commenting policy to avoid being banned.",
-    "The original source of this article is Global Research", "Source: https://example.org/a",
-    "The post X appeared first on Y.", "This article has been contributed by SHTF Plan. Visit us.",
-    "Copyright © 2017 X", "(c) 2016 Alan Price", "All rights reserved.", "Republished with permission.",
-    "Licensed under a Creative Commons licence.", "Disclaimer: the views are the author's own.",
-    "For media inquiries: press@example.org", "See Prosecutors proceed, TakingInIssues.com, 2018.",
-    "Photo Credit: www.example.com", "Editor’s Comment: this matters.", "The authors acknowledge partners.",
-]
-
-
-def test_table_rows_hold_a_trigger_word() -> None:
-    """The trigger-word prefilter must never hide a row: each example line still matches."""
-    for example in _ROW_EXAMPLES:
-        assert P.has_trigger(example.lower()), example
-
-
-_OPENING_WORD = re.compile(
-    "(?<![a-záéíóúñ])(?:" + "|".join(map(re.escape, P.OPENING_TRIGGER_WORDS)) + ")(?![a-záéíóúñ])")
-
-
-def _holds_trigger(lowered: str) -> bool:
-    """What the trigger prefilter means, written plainly: a substring anywhere, or an opening word
-    (whole) beginning in the opening span."""
-    return (any(needed in lowered for needed in P.TRIGGER_SUBSTRINGS)
-            or any(match.start() < P.OPENING_SPAN for match in _OPENING_WORD.finditer(lowered)))
-
-
-def test_triggered_lines_are_found_in_one_pass_as_line_by_line() -> None:
-    lines = [line.lower().strip() for line in _lines_to_classify()] + ["", "x", "© 2017", "see a", "accessed"]
-    expected = {number for number, line in enumerate(lines, start=1) if _holds_trigger(line)}
-    assert P.triggered_lines(lines) == expected
-    assert 100 < len(expected) < len(lines) / 2
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.lists(st.sampled_from([*sorted(P.OPENING_TRIGGER_WORDS)[::3], *P.TRIGGER_SUBSTRINGS[::2], "see",
-                                          "x" * 9, "likely", "ed", " ", "  ", "(", "’", "é", "\n", "1", "-", "\t"]),
-                         max_size=12).map("".join), max_size=6))
-def test_triggered_lines_agree_with_the_plain_definition(parts: list[str]) -> None:
-    lines = [line.strip() for line in "\n".join(parts).split("\n")]
-    assert P.triggered_lines(lines) == {number for number, line in enumerate(lines, start=1) if _holds_trigger(line)}
 
 
 @settings(max_examples=300, deadline=None)
@@ -352,6 +308,23 @@ _FRAGMENTS = [
 ]
 
 
+# Cases the generated test below found, kept as explicit cases (CI runs hypothesis derandomized).
+_FOUND = [
+    ["by", "0:0:0:0:0:0", "0:0:0:0:0:0"],
+    ["0:0:0:0:0:0", "Posted on by admin", "0:0:0:0:0:0"],
+    ["About the author:", "About the author:"],
+    ["_0 0_"],
+    ["Title", "", "Body text of the article that is long enough to be prose, with enough words to count.", "",
+     "Copyright © 2017 X, Inc. All rights reserved.", "©2 Photo Agency"],
+]
+
+
+@pytest.mark.parametrize("parts", _FOUND, ids=lambda parts: repr(parts)[:40])
+def test_found_cases_hold_the_invariant(parts: list[str]) -> None:
+    text = "\n".join(parts)
+    check_invariant(text, normalise_text(text))
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=80)), max_size=30))
 def test_any_text_normalises_with_the_invariant(parts: list[str]) -> None:
@@ -360,51 +333,6 @@ def test_any_text_normalises_with_the_invariant(parts: list[str]) -> None:
     clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
     check_invariant(clean, document)
     to_dict(document)  # serialisable
-
-
-# --------------------------------------------------------------------------------------------
-# Prefilters: the cheap tests that let most lines and paragraphs skip the tables' regexes (trigger
-# words, per-table gates, the one-regex shape test, the markup marks, the single-space key) must
-# never change an answer. Each is checked against the same code with the prefilter switched off.
-
-
-def _lines_to_classify() -> list[str]:
-    lines = [line for path in corpus_files() for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
-    return lines + _ROW_EXAMPLES + [fragment for fragment in _FRAGMENTS if fragment.strip()]
-
-
-def _kinds(lines: list[str]) -> list[tuple[str | None, str]]:
-    return [(line.kind, line.rule) for line in (N._classify(1, raw) for raw in lines)]
-
-
-def _without_line_prefilters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "has_trigger", lambda lowered: True)
-    monkeypatch.setattr(P, "gate", lambda lowered, table: True)
-    monkeypatch.setattr(N, "_may_have_shape", lambda plain, lowered: True)
-
-
-def test_line_prefilters_never_change_a_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = _lines_to_classify()
-    fast = _kinds(lines)
-    _without_line_prefilters(monkeypatch)
-    assert _kinds(lines) == fast
-    # The lines exercise every table and shape the prefilters stand in front of.
-    assert {kind for kind, _ in fast} >= {
-        "removed", "source", "rights", "notice", "reference", "caption", "editor-note", "acknowledgement",
-        "byline", "byline-alone", "keywords", "bio-label", "notes-label", "url-line", "separator", "bullet",
-        "date", "site", "site-alone", "site-and-date", "site-name", "site-paren", "translation"}
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS + _ROW_EXAMPLES), st.text(max_size=60)), min_size=1, max_size=4))
-def test_line_prefilters_never_change_a_kind_generated(parts: list[str]) -> None:
-    line = " ".join(parts).replace("\n", " ")
-    if not line.strip():
-        return
-    fast = _kinds([line])
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        _without_line_prefilters(monkeypatch)
-        assert _kinds([line]) == fast
 
 
 _MARKUP_PIECES = ["[a](https://x.org/a)", "[b](#)", "<https://x.org/c>", "<mailto:m@x.org>", "https://x.org/d.",
@@ -426,18 +354,11 @@ def test_inline_token_pattern_per_text_matches_the_full_one(parts: list[str]) ->
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aB é\t\xa0\u2009\u3000\x1f\n.Σ")), max_size=30))
-def test_duplicate_key_is_single_spaced_lower_case(text: str) -> None:
-    lowered = text.lower()
-    assert N._key(lowered) == " ".join(lowered.split())
-
-
-@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0129 a_é-,")), max_size=20))
 def test_year_pattern_finds_whole_word_years(text: str) -> None:
     """YEAR opens with its digits for speed; it finds exactly what \\b(?:19|20)\\d{2}\\b finds."""
     plain = re.compile(r"\b(?:19|20)\d{2}\b")
-    assert [m.span() for m in P.YEAR.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in YEAR.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_seed_document_json_golden(seed_doc: Document, golden) -> None:  # type: ignore[no-untyped-def]
@@ -445,37 +366,6 @@ def test_seed_document_json_golden(seed_doc: Document, golden) -> None:  # type:
     from citekit.serialise import dumps
 
     golden("seed.citekit.json", dumps(seed_doc).encode("utf-8"))
-
-
-def _row_patterns() -> list[re.Pattern[str]]:
-    """Every table row and line shape the classifier tests, to generate lines from."""
-    patterns = [rule.pattern for table in (P.BOILERPLATE, P.SOURCES, P.NOTICES, P.BYLINES) for rule in table]
-    patterns += [pattern for _, pattern in N._SHORT_CHECKS] + [pattern for _, pattern in N._LONG_CHECKS]
-    patterns += [P.COPYRIGHT, P.REPUBLISHED, P.LICENSE, P.REFERENCE_LINE, P.NOTES_LABEL, P.SITE_LINE,
-                 P.SITE_NAME, P.SITE_PAREN, P.NUMBERED_LINK, P.SEPARATOR, P.URL, P.BARE_DOMAIN]
-    return patterns
-
-
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.sampled_from(_row_patterns()).flatmap(lambda pattern: st.from_regex(pattern)),
-       st.sampled_from(["", "x " * 120]))
-def test_line_prefilters_never_change_a_kind_on_lines_the_rows_match(line: str, padding: str) -> None:
-    """Lines generated from each row's own regex, short and padded past SHORT_LINE."""
-    line = (line + " " + padding).strip() if padding else line.strip()
-    # Text as articles print it: printable, Latin letters, plain spaces. (Exotic whitespace and
-    # case-folding characters, such as U+0085 matching \s or "ſ" matching "s", are out of scope.)
-    if not line or not line.isprintable() or any(ord(char) > 0x24F for char in line):
-        return
-    fast = _kinds([line])
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        _without_line_prefilters(monkeypatch)
-        assert _kinds([line]) == fast, line
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.from_regex(P.BIO_SENTENCE), st.text(max_size=20))
-def test_bio_sentences_pass_their_gate(sentence: str, rest: str) -> None:
-    assert P.may_open_bio(sentence + rest)
 
 
 @settings(max_examples=200, deadline=None)

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +24,18 @@ from citekit.model import (
     Document,
     Heading,
     Link,
-    ListBlock,
     Metadata,
     Para,
-    Quote,
     Rights,
     Rule,
     Str,
-    plain_block,
+    Table,
+    plain_blocks,
 )
 from citekit.pandoc import run_pandoc
 from citekit.writers import get_writer, parse_options, write_bytes
 from citekit.writers.pandoc.latex import pdflatex_prints
-from conftest import CORPUS, SEED, full_document, require_tool
+from conftest import CORPUS, SEED, full_document, printed_leaves, require_tool, tiny_png
 
 PANDOC_WRITERS = ("docx", "odt", "markdown", "latex", "rst")
 CORPUS_NAMES = ("bibliotecapleyades-008", "alternet-002", "beforeitsnews-028")
@@ -69,18 +69,19 @@ def _squeeze(text: str) -> str:
 
 
 def _paragraphs(blocks: tuple[Block, ...]) -> list[str]:
-    """The text of every paragraph and heading, nested ones included, in reading order."""
-    out: list[str] = []
-    for block in blocks:
-        match block:
-            case Quote(blocks=inner):
-                out += _paragraphs(inner)
-            case ListBlock(items=items):
-                for item in items:
-                    out += _paragraphs(item)
-            case _:
-                out.append(plain_block(block))
-    return [text for text in out if text.strip()]
+    """The text a reader sees of every leaf block (paragraph, heading, code, caption, credit, table
+    cell), nested ones included, in reading order; each note reference is its number. Table captions
+    are left out: formats place them above or below the table (:func:`_captions` checks them)."""
+    leaves = printed_leaves(tuple(_without_table_captions(blocks)))
+    return [text for text in leaves if text.strip()]
+
+
+def _without_table_captions(blocks: tuple[Block, ...]) -> list[Block]:
+    return [replace(b, caption=()) if isinstance(b, Table) else b for b in blocks]
+
+
+def _captions(blocks: tuple[Block, ...]) -> list[str]:
+    return [plain_blocks(b.caption) for b in blocks if isinstance(b, Table) and b.caption]
 
 
 def _in_order(needles: list[str], haystack: str) -> list[str]:
@@ -96,7 +97,39 @@ def _in_order(needles: list[str], haystack: str) -> list[str]:
 
 
 def _plain(data: bytes, kind: str) -> str:
-    return run_pandoc([f"--from={kind}", "--to=plain", "--wrap=none"], data).decode("utf-8")
+    """The file's text as pandoc reads it (its JSON AST): every string in document order, captions
+    included (pandoc's plain writer leaves figure captions out), each note as its number where it is
+    referenced and its text at the end."""
+    return _text_of(json.loads(run_pandoc([f"--from={kind}", "--to=json"], data))["blocks"])
+
+
+def _text_of(blocks: Any) -> str:
+    out: list[str] = []
+    notes: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict) and "t" in node:
+            kind, content = node["t"], node.get("c")
+            if kind == "Str":
+                out.append(content)
+            elif kind in {"Space", "SoftBreak", "LineBreak"}:
+                out.append(" ")
+            elif kind in {"Code", "CodeBlock"}:
+                out.append(content[1] + "\n")
+            elif kind == "Note":
+                notes.append(content)
+                out.append(str(len(notes)))
+            else:
+                walk(content)
+                out.append("\n" if kind in {"Para", "Plain", "Header"} else "")
+
+    walk(blocks)
+    for note in notes:  # notes referenced inside notes are appended as they are met
+        walk(note)
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,6 +143,7 @@ def test_office_files_read_back_with_every_paragraph_and_the_colophon(kind: str,
     data, _ = write(document, kind)
     text = _plain(data, kind)
     assert not _in_order(_paragraphs(document.body), text)
+    assert all(_squeeze(caption) in _squeeze(text) for caption in _captions(document.body))
     colophon = text[text.index(labels_for(document.metadata.language).colophon):]
     statement = rights_line(document)
     if statement:
@@ -373,3 +407,69 @@ def test_batch_and_dask_write_the_new_formats(tmp_path: Path, full_doc: Document
     options["docx"] = {"reference_doc": reference}
     changed = citekit.convert(inputs, to=NEW_FORMATS, out_dir=tmp_path / "local", jobs=1, options=options)
     assert changed.totals.converted == len(inputs)
+
+
+# --------------------------------------------------------------------------------------------
+# Figures, tables, code blocks, notes, superscript and subscript
+
+
+def _ast(data: bytes, kind: str) -> dict[str, Any]:
+    """The file as pandoc reads it back, as its JSON AST."""
+    return json.loads(run_pandoc([f"--from={kind}", "--to=json"], data))  # type: ignore[no-any-return]
+
+
+def _nodes(tree: Any, kind: str) -> list[Any]:
+    """Every AST node of type ``kind`` in ``tree``, in document order."""
+    found: list[Any] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("t") == kind:
+                found.append(node)
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_office_files_hold_the_table_figure_notes_and_code(kind: str, full_doc: Document) -> None:
+    data, diagnostics = write(full_doc, kind)
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert tiny_png() in [package.read(n) for n in package.namelist() if n.endswith(".png")]
+    tree = _ast(data, kind)
+    table = _nodes(tree, "Table")
+    assert len(table) == 1
+    cells = [" ".join(s["c"] for s in _nodes(cell, "Str")) for cell in _nodes(table[0], "Plain")
+             + _nodes(table[0], "Para")]
+    for expected in ("Country", "USA", "4 % both years", "EU", "Mean", "2.8 %"):
+        assert any(expected in c for c in cells), expected
+    notes = _nodes(tree, "Note")
+    assert [plain for plain in (" ".join(s["c"] for s in _nodes(n, "Str")) for n in notes)][:2] == [
+        "A footnote citing the study .", "Second note, two paragraphs. Its second paragraph."]
+    assert [" ".join(s["c"] for s in _nodes(n, "Str")) for n in _nodes(tree, "Superscript")][:1] == ["st"]
+    assert [" ".join(s["c"] for s in _nodes(n, "Str")) for n in _nodes(tree, "Subscript")] == ["2"]
+    text = _plain(data, kind)
+    code = 'def tariff(x):\n    return x < 5 && "<b>"  # kept literally'
+    if kind == "docx":  # pandoc's ODT reader reads preformatted text as paragraphs, spaces collapsed
+        assert [c["c"][1] for c in _nodes(tree, "CodeBlock")] == [code]
+    assert _squeeze(code) in _squeeze(text)
+    assert "Image not included" in text and "https://example.org/photo.jpg" in text
+    assert any("image not included" in d.message for d in diagnostics)
+
+
+def test_each_text_format_writes_the_structures_its_own_way(full_doc: Document) -> None:
+    markdown = write(full_doc, "markdown")[0].decode("utf-8")
+    assert "H~2~O, the 1^st^ claim[^1] was ~~wrong~~ right." in markdown
+    assert "``` python\ndef tariff(x):" in markdown
+    assert "![Tariffs rose *sharply* after 2016.\\\nChart: Example Review](images/chart.png)" in markdown
+    assert "| Country" in markdown and "[^2]: Second note, *two* paragraphs." in markdown
+    rst = write(full_doc, "rst")[0].decode("utf-8")
+    assert ":sub:`2`" in rst and ":sup:`st`" in rst and ".. code:: python" in rst and ".. figure::" in rst
+    assert ".. [1]" in rst
+    latex, diagnostics = write(full_doc, "latex")
+    tex = latex.decode("utf-8")
+    assert "\\textsubscript{2}" in tex and "\\footnote{" in tex and "\\begin{longtable}" in tex
+    assert "includegraphics" not in tex and tex.count("Image not included") == 2
+    assert sum("image not included" in d.message for d in diagnostics) == 2

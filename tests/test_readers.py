@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from citekit.cli import main
 from citekit.errors import InputError, OptionError
-from citekit.model import Para, plain_blocks
+from citekit.model import Para, block_notes, plain_blocks
 from citekit.readers import available_readers, choose_reader, read_bytes, read_path
 
 DATA = Path(__file__).parent / "data" / "html"
@@ -402,8 +402,9 @@ def test_documents_made_by_pandoc_read_back_with_metadata_and_every_paragraph(ta
     for paragraph in ("First paragraph of the document, with emphasis.", "Second paragraph, with a footnote.",
                       "Heading", "Third paragraph."):
         assert paragraph in text
-    notes = [plain_blocks(item.blocks) for item in document.back if item.kind == "note"]
-    assert any("The footnote text." in note for note in notes) or "The footnote text." in text
+    # The footnote is a note at its reference, in the second paragraph (pandoc's Note).
+    notes = [plain_blocks(note.blocks) for block in document.body for note in block_notes(block)]
+    assert notes == ["The footnote text."]
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The documented Python API::
     import citekit
 
     document = citekit.normalise_file("article.txt")          # or normalise_text(text, name=...)
+    page = citekit.inspect("article.txt")                      # HTML: each line's role and rule, fields
     xml = citekit.write(document, "jats", tagset="archiving")  # bytes
     report = citekit.convert(["articles/"], to=["jats", "epub"], out_dir="out", jobs=4)
 
@@ -47,6 +48,17 @@ def normalise_file(path: str | Path, *, max_input_bytes: int | None = None) -> D
     return read_path(Path(path), max_bytes=max_input_bytes)
 
 
+def inspect(document_or_path: Document | str | Path, *, text: str | None = None) -> str:
+    """The inspect page (HTML) of the input at a path, or of a document: every line the rules read
+    with its kind, rule and reason, the fields and where each came from, what was removed, and the
+    ``--set`` flags and sidecar row that would correct each field. The page runs no script and
+    loads nothing. For a document, ``text`` is the article text it was normalised from (its lines
+    are then shown); without it the page shows the roles its provenance records."""
+    from citekit.inspector import inspect_html
+
+    return inspect_html(document_or_path, text=text)
+
+
 def write(document: Document, writer_name: str, **options: Any) -> bytes:
     """``document`` in the format ``writer_name``; options as keywords (``paper="a4"``) or strings.
 
@@ -81,6 +93,7 @@ def convert(
     on_warning: WarningCallback | None = None,
     reader: str | None = None,
     max_input_bytes: int | None = None,
+    review: bool = False,
 ) -> BatchReport:
     """Convert files, directories and datasets to every format in ``to``, under ``out_dir``.
 
@@ -89,13 +102,14 @@ def convert(
     why a batch stopped early (``report.stopped``: a full disk). ``on_warning`` receives what the
     batch skipped or ignored (a FIFO in a walked tree, a previous report it could not trust).
     ``reader`` reads every input with that reader (as ``--from``; see :mod:`citekit.readers`).
+    ``review`` also writes ``out_dir/citekit-review.html`` and each input's inspect page (``--review``).
     """
     from citekit import batch
 
     return batch.convert(inputs, to, out_dir, jobs, executor, recursive=recursive, force=force,
                          combine=combine, options=options, overrides=overrides, accessed=accessed,
                          metadata=metadata, dataset=dataset, on_input=on_input, on_warning=on_warning,
-                         reader=reader, max_input_bytes=max_input_bytes)
+                         reader=reader, max_input_bytes=max_input_bytes, review=review)
 
 
 def cite(
@@ -138,6 +152,7 @@ __all__ = [
     "__version__",
     "cite",
     "convert",
+    "inspect",
     "normalise_file",
     "normalise_text",
     "write",

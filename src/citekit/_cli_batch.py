@@ -45,7 +45,8 @@ def _raise_terminated(signum: int, frame: Any) -> None:
 def run_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, options: dict[str, Any],
                    set_pairs: dict[str, str], accessed: str | None, *, recursive: bool, jobs: int | None,
                    quiet: bool, force: bool, combine: bool, metadata_table: Path | None, dataset: Any,
-                   reader: str | None = None, max_input_bytes: int | None = None) -> int:
+                   reader: str | None = None, max_input_bytes: int | None = None,
+                   review: bool = False) -> int:
     """Run a batch with a progress bar (terminal) or log lines, then print the summary; the exit code."""
     from citekit import batch
     from citekit.errors import OptionError, OutputError
@@ -70,7 +71,7 @@ def run_batch(inputs: Sequence[str], names: Sequence[str], out_dir: Path, option
         return batch.convert(inputs, names, out_dir, jobs, recursive=recursive, force=force, combine=combine,
                              options=options, overrides=set_pairs, accessed=accessed, metadata=metadata_table,
                              dataset=dataset, on_input=on_input, on_warning=on_warning, reader=reader,
-                             max_input_bytes=max_input_bytes)
+                             max_input_bytes=max_input_bytes, review=review)
 
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if _is_main_thread() else None
     try:
@@ -146,13 +147,14 @@ def _review_line(report: Any) -> str:
     from citekit.batch import review_counts
 
     counts = review_counts(report)
+    page = f"; see {report.review_page}" if report.review_page else ""
     if not counts:
-        return "review: nothing to check"
+        return f"review: nothing to check{page}"
     shown = ", ".join(f"{count} {kind}" for kind, count in counts[:6])
     rest = sum(count for _, count in counts[6:])
     more = f", {rest} more of {len(counts) - 6} other kinds" if rest else ""
     where = f'per input under "review" in {report.path}' if report.path else "per input in the report"
-    return f"review: {shown}{more}; {where}"
+    return f"review: {shown}{more}; {where}{page}"
 
 
 def _print_summary(report: Any, interactive: bool) -> None:

@@ -221,10 +221,14 @@ def normalise(file: str, overrides: Sequence[str], accessed: str | None, reader:
 @click.option("--accessed", metavar="DATE", help="Access date to record (metadata.accessed).")
 @click.option("--from", "reader", metavar="READER", help=_FROM_HELP)
 @_max_input_size
+@click.option("--review", is_flag=True,
+              help="Also write OUT/citekit-review.html (the inputs with something to check, by kind) and "
+                   "each input's inspect page under OUT/.citekit-inspect/.")
 def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive: bool, jobs: int | None,
             quiet: bool, force: bool, combine: bool, metadata_table: Path | None, text_column: str,
             id_column: str | None, column_map: Sequence[str], writer_options: Sequence[str],
             overrides: Sequence[str], accessed: str | None, reader: str | None, max_input_bytes: int | None,
+            review: bool,
             **flags: str | None) -> None:
     """Convert INPUTS to one or more formats: article text, document JSON, directories, CSV/JSONL datasets.
 
@@ -261,8 +265,8 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
             _fail_usage(f"{inputs[0]} holds several articles: use -o DIR")
         if writers[0].binary and sys.stdout.isatty():
             _fail_usage(f"{writers[0].name} output is binary: use -o DIR or redirect stdout")
-        if combine or metadata_table or recursive:
-            _fail_usage("--combine, --metadata and -r need an output directory (-o DIR)")
+        if combine or metadata_table or recursive or review:
+            _fail_usage("--combine, --metadata, --review and -r need an output directory (-o DIR)")
         sys.exit(_convert_to_stdout(inputs[0], writers[0], options[writers[0].name], set_pairs, accessed, reader,
                                     max_input_bytes))
     from citekit._cli_batch import run_batch
@@ -270,7 +274,7 @@ def convert(inputs: Sequence[str], formats: str, out_dir: Path | None, recursive
     sys.exit(run_batch(inputs, names, out_dir, options, set_pairs, accessed, recursive=recursive,
                        jobs=jobs, quiet=quiet, force=force, combine=combine,
                        metadata_table=metadata_table, dataset=dataset, reader=reader,
-                       max_input_bytes=max_input_bytes))
+                       max_input_bytes=max_input_bytes, review=review))
 
 
 def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str],
@@ -491,5 +495,11 @@ def styles_command(show_all: bool) -> None:
             click.echo("\nMore styles: pip install 'citekit[styles]', or pass --style PATH.csl")
 
 
+from citekit import _cli_inspect  # noqa: E402, F401  (registers `citekit inspect` on main)
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m citekit.cli`: this file runs as __main__, and the commands kept in modules of their
+    # own register on the citekit.cli module's group, so that is the one to run.
+    from citekit.cli import main as registered
+
+    registered()

@@ -58,6 +58,9 @@ SECTION_ROLES = ("bio", "note", "links", "keywords", "colophon")
 """The classes of the sections a page writer adds after the body (fenced divs in Markdown)."""
 BACK_ITEM = "back-item"
 """The class of a part of a section that is one of the document's back-matter items."""
+BACK_INDEX = "back-index"
+"""The attribute of a back-matter item giving its place in the document's back matter (the sections
+group items by role: About the author first, then Notes, then Links)."""
 GENERATOR = "citekit"
 """The ``generator`` value that marks front matter holding every field of the document."""
 _AUTHOR_KEYS = ("name", "given", "family", "literal", "email", "bio")

@@ -1,6 +1,7 @@
 """How deep blocks and inlines may nest, and the flattening of anything deeper.
 
-Quotes in quotes, lists in lists and emphasis in emphasis are trees, and every writer (and the
+Quotes in quotes, lists in lists, notes, figure captions and table cells (blocks one level down),
+and emphasis in emphasis are trees, and every writer (and the
 JSON form) walks them by recursion. Real articles nest a few levels; a hostile one can nest
 100,000, which no recursive walk survives. So the model has a depth limit: readers refuse
 document JSON deeper than :data:`MAX_NESTING` (:mod:`citekit.serialise`), and :func:`flatten`
@@ -22,18 +23,28 @@ from typing import assert_never
 from citekit.model import (
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
+    Figure,
     Heading,
     Inline,
     LineBreak,
     Link,
     ListBlock,
+    Note,
     Para,
     Quote,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableRow,
+    notes_in,
+    table_cell_blocks,
 )
 
 MAX_NESTING = 32
@@ -65,18 +76,24 @@ def too_deep(blocks: tuple[Block, ...], limit: int = MAX_NESTING) -> bool:
             case Para(content=content) | Heading(content=content):
                 if _inlines_too_deep(content, limit):
                     return True
+                inner = tuple(b for note in notes_in(content) for b in note.blocks)  # a note nests like a quote
             case Quote(blocks=inner):
-                if inner and depth >= limit:
-                    return True
-                stack.extend((b, depth + 1) for b in inner)
-            case ListBlock(items=items):
-                if any(items) and depth >= limit:
-                    return True
-                stack.extend((b, depth + 1) for item in items for b in item)
-            case Rule():
                 pass
+            case ListBlock(items=items):
+                inner = tuple(b for item in items for b in item)
+            case Rule() | CodeBlock():
+                inner = ()
+            case Figure(caption=caption, credit=credit):
+                if _inlines_too_deep(credit, limit):
+                    return True
+                inner = caption + tuple(b for note in notes_in(credit) for b in note.blocks)
+            case Table():
+                inner = block.caption + table_cell_blocks(block)
             case _:
                 assert_never(block)
+        if inner and depth >= limit:
+            return True
+        stack.extend((b, depth + 1) for b in inner)
     return False
 
 
@@ -84,7 +101,7 @@ def _inlines_too_deep(inlines: tuple[Inline, ...], limit: int) -> bool:
     stack: list[tuple[Inline, int]] = [(node, 0) for node in inlines]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, Emph | Strong | Link) and node.content:
+        if isinstance(node, Emph | Strong | Link | Strikeout | Superscript | Subscript) and node.content:
             if depth >= limit:
                 return True
             stack.extend((child, depth + 1) for child in node.content)
@@ -117,13 +134,23 @@ def _block(block: Block, depth: int, limit: int) -> Block:
     """``block`` (at ``depth``) within the limit; recursion stops at the limit."""
     match block:
         case Para(content=content) | Heading(content=content):
-            return replace(block, content=_inlines(content, 0, limit))
+            return replace(block, content=_inlines(content, 0, limit, depth))
         case Quote(blocks=inner):
             return Quote(blocks=_children(inner, depth + 1, limit))
         case ListBlock(items=items):
             return replace(block, items=tuple(_children(item, depth + 1, limit) for item in items))
-        case Rule():
+        case Rule() | CodeBlock():
             return block
+        case Figure(caption=caption, credit=credit):
+            return replace(block, caption=_children(caption, depth + 1, limit),
+                           credit=_inlines(credit, 0, limit, depth))
+        case Table():
+            def rows(part: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
+                return tuple(TableRow(cells=tuple(replace(cell, blocks=_children(cell.blocks, depth + 1, limit))
+                                                  for cell in row.cells)) for row in part)
+
+            return replace(block, caption=_children(block.caption, depth + 1, limit), head=rows(block.head),
+                           body=rows(block.body), foot=rows(block.foot))
         case _:
             assert_never(block)
 
@@ -145,13 +172,21 @@ def _leaf_blocks(blocks: tuple[Block, ...], limit: int) -> Iterator[Block]:
             continue
         match block:
             case Para(content=content) | Heading(content=content):
-                yield replace(block, content=_inlines(content, 0, limit))
+                yield replace(block, content=_inlines(content, 0, limit, limit))
             case Quote(blocks=inner):
                 stack.append(iter(inner))
             case ListBlock(ordered=ordered, items=items, start=start):
                 stack.append(_numbered_items(items, ordered, start))
-            case Rule():
+            case Rule() | CodeBlock():
                 yield block
+            case Figure(caption=caption, credit=credit):
+                # At the limit a figure is its caption and credit (its image cannot nest any deeper).
+                stack.append(iter((*caption, Para(content=_inlines(credit, 0, limit, limit)))))
+            case Table():
+                # At the limit a table is its caption, then a paragraph a row, cells joined by " | ".
+                rows = (Para(content=(Str(text=" | ".join(_words(cell.blocks) for cell in row.cells)),))
+                        for row in (*block.head, *block.body, *block.foot))
+                stack.append(iter((*block.caption, *rows)))
             case _:
                 assert_never(block)
 
@@ -168,20 +203,45 @@ def _numbered_items(items: tuple[tuple[Block, ...], ...], ordered: bool, start: 
             yield block
 
 
-def _inlines(inlines: tuple[Inline, ...], depth: int, limit: int) -> tuple[Inline, ...]:
+def _inlines(inlines: tuple[Inline, ...], depth: int, limit: int, block_depth: int) -> tuple[Inline, ...]:
+    """``inlines`` at inline ``depth`` in a block at ``block_depth`` (a note's blocks sit one deeper)."""
     out: list[Inline] = []
     for node in inlines:
         match node:
             case Str() | Code() | LineBreak():
                 out.append(node)
-            case Emph(content=content) | Strong(content=content) | Link(content=content):
+            case Emph(content=content) | Strong(content=content) | Link(content=content) | Strikeout(
+                    content=content) | Superscript(content=content) | Subscript(content=content):
                 if depth >= limit:
                     out.extend(_leaf_inlines((node,)))
                 else:
-                    out.append(replace(node, content=_inlines(content, depth + 1, limit)))
+                    out.append(replace(node, content=_inlines(content, depth + 1, limit, block_depth)))
+            case Note(blocks=blocks):
+                if block_depth >= limit:
+                    out.append(Str(text=f" [{_words(blocks)}]"))  # a note at the limit: its words, in brackets
+                else:
+                    out.append(Note(blocks=_children(blocks, block_depth + 1, limit)))
             case _:
                 assert_never(node)
     return tuple(out)
+
+
+def _words(root: object) -> str:
+    """Every word under ``root`` (blocks, inlines, cells, notes), in reading order; iterative, so any
+    depth is safe. For the pathological depths past the limit only."""
+    words: list[str] = []
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Str | Code | CodeBlock):
+            words.append(node.text)
+        elif isinstance(node, tuple):
+            stack.extend(reversed(node))
+        else:
+            children = [getattr(node, name) for name in ("caption", "content", "blocks", "items", "head", "body",
+                                                         "foot", "cells", "credit") if hasattr(node, name)]
+            stack.extend(reversed(children))
+    return " ".join(" ".join(words).split())
 
 
 def _leaf_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -196,10 +256,13 @@ def _leaf_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         match node:
             case Str() | Code() | LineBreak():
                 out.append(node)
-            case Emph(content=content) | Strong(content=content):
+            case Emph(content=content) | Strong(content=content) | Strikeout(content=content) | Superscript(
+                    content=content) | Subscript(content=content):
                 stack.append(iter(content))
             case Link(content=content, url=url):
                 stack.append(iter(content or (Str(text=url),)))
+            case Note(blocks=blocks):
+                out.append(Str(text=f" [{_words(blocks)}]"))
             case _:
                 assert_never(node)
     return tuple(out)

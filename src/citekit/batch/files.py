@@ -25,6 +25,8 @@ NAME_MAX = 255
 """Bytes in one file name on Linux, macOS and Windows file systems (used when pathconf cannot say)."""
 _TEMPORARY_EXTRA = len(b"..") + 10 + len(b".part")
 """What the temporary's name adds: a leading dot, ``.PID`` (up to ten digits) and ``.part``."""
+INSPECT_DIRECTORY = ".citekit-inspect"
+"""Where ``--review`` puts each input's inspect page under OUT (the one hidden directory we write)."""
 _TEMPORARY = re.compile(r"\A\..+\.[0-9]{1,10}\.part\Z", re.DOTALL)
 
 STOPPING_ERRNOS = frozenset(
@@ -98,7 +100,7 @@ def sweep_temporaries(out_dir: Path) -> list[Path]:
     removed: list[Path] = []
     mine = f".{os.getpid()}.part"
     for directory, subdirs, files in os.walk(out_dir):
-        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        subdirs[:] = [d for d in subdirs if not d.startswith(".") or d == INSPECT_DIRECTORY]
         for name in files:
             if _TEMPORARY.match(name) and not name.endswith(mine):
                 path = Path(directory) / name

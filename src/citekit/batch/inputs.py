@@ -27,6 +27,8 @@ from pathlib import Path
 
 from citekit.batch.datasets import DatasetError, DatasetOptions, cell_text, dataset_kind, read_rows
 from citekit.batch.files import output_stem
+from citekit.errors import InputError
+from citekit.readers.limits import check_size, limit_or_default
 
 ARTICLE_SUFFIXES = (".citekit.json", ".txt", ".text", ".md")
 """What a directory walk picks up besides the suffixes the readers claim (.html, .docx, …); a file
@@ -203,7 +205,7 @@ _VANISHED = "vanished before it could be read (it was listed in its directory)"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
-def read_file(path: Path, *, walked: bool) -> bytes:
+def read_file(path: Path, *, walked: bool, max_bytes: int | None = None) -> bytes:
     """The bytes of ``path``; OSError with a message for the report when it cannot be read.
 
     The file is opened without waiting for a writer (a FIFO with none reads as empty, never
@@ -227,12 +229,17 @@ def read_file(path: Path, *, walked: bool) -> bytes:
                 raise OSError(f"skipped: {_file_kind(mode)}, not a regular file")
             if hasattr(os, "set_blocking"):
                 os.set_blocking(handle, True)  # a pipe with a writer: read it to its end, as cat does
-        try:
-            data = stream.read()
+        limit = limit_or_default(max_bytes)
+        try:  # never more than one byte past the size limit is read
+            data = stream.read(limit + 1) if limit else stream.read()
         except OSError as error:
             raise OSError(f"cannot read: {error.strerror or error}") from error
         if not regular and not data:
             raise OSError(f"read nothing: {_file_kind(mode)} with no writer")
+        try:
+            check_size(max(len(data), os.fstat(handle).st_size if regular else 0), max_bytes)
+        except InputError as error:
+            raise OSError(error.message) from error
         return data
 
 
@@ -241,8 +248,9 @@ def read_file(path: Path, *, walked: bool) -> bytes:
 
 
 def iter_inputs(inputs: Sequence[str | Path], *, recursive: bool = False, dataset: DatasetOptions | None = None,
-                warn: Warn | None = None) -> Iterator[InputItem]:
-    """Every article named by ``inputs``, in order, with its bytes; streamed one at a time."""
+                warn: Warn | None = None, max_bytes: int | None = None) -> Iterator[InputItem]:
+    """Every article named by ``inputs``, in order, with its bytes; streamed one at a time. A file
+    over the size limit (``max_bytes``; None: the default) is a failed input, read no further."""
     dataset = dataset or DatasetOptions()
     warn = warn or (lambda message: None)
     for given in inputs:
@@ -254,17 +262,18 @@ def iter_inputs(inputs: Sequence[str | Path], *, recursive: bool = False, datase
         path = Path(name)
         if path.is_dir():
             for found in walk(path, recursive, warn):
-                yield _walked_item(path, found)
+                yield _walked_item(path, found, max_bytes)
             continue
         kind = dataset_kind(name)
         if kind is not None and path.is_file():
             yield from dataset_items(path, kind, dataset)
             continue
         source = display(path)
-        yield _file_item(path, source, (), keys=(source, display(path.name), output_stem(path.name)), walked=False)
+        yield _file_item(path, source, (), keys=(source, display(path.name), output_stem(path.name)), walked=False,
+                         max_bytes=max_bytes)
 
 
-def _walked_item(root: Path, found: Found) -> InputItem:
+def _walked_item(root: Path, found: Found, max_bytes: int | None) -> InputItem:
     source = display(found.path)
     if found.path == root:  # nothing found, or the directory cannot be listed
         return InputItem(source=source, name=display(found.path.name), stem=None, error=found.error)
@@ -273,14 +282,14 @@ def _walked_item(root: Path, found: Found) -> InputItem:
     if found.error is not None:
         return InputItem(source=source, name=display(found.path.name), stem=output_stem(found.path.name),
                          directory=found.directory, keys=keys, error=found.error)
-    return _file_item(found.path, source, found.directory, keys=keys, walked=True)
+    return _file_item(found.path, source, found.directory, keys=keys, walked=True, max_bytes=max_bytes)
 
 
 def _file_item(path: Path, source: str, directory: tuple[str, ...], *, keys: tuple[str, ...],
-               walked: bool) -> InputItem:
+               walked: bool, max_bytes: int | None = None) -> InputItem:
     stem, name = output_stem(path.name), display(path.name)
     try:
-        data = read_file(path, walked=walked)
+        data = read_file(path, walked=walked, max_bytes=max_bytes)
     except OSError as error:
         return InputItem(source=source, name=name, stem=stem, directory=directory, keys=keys,
                          error=f"{source}: {error}")

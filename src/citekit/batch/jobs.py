@@ -12,11 +12,15 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from citekit.batch.report import InputReport, OutputRecord, ReviewItem
 from citekit.errors import CitekitError, describe_bug
 from citekit.model import Document
 from citekit.writers import Writer, WriterOptions
+
+if TYPE_CHECKING:
+    from citekit.readers._normalise_bridge import EndMatter
 
 REVIEW_FIELDS = ("metadata.title", "metadata.authors", "metadata.date", "metadata.site", "metadata.url")
 """Fields a citation needs; the report lists each one the document lacks."""
@@ -32,6 +36,21 @@ class FormatJob:
     path: str
     """Where the calling process will write it, relative to OUT (recorded in the report)."""
     key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InspectJob:
+    """The input's inspect page (``convert --review``), written beside its outputs under OUT."""
+
+    path: str
+    """Relative to OUT (``.citekit-inspect/NAME.html``)."""
+    key: str
+    sidecar_key: str
+    """What the page's sidecar row names the input by (as the report names it)."""
+
+
+INSPECT_FORMAT = "inspect"
+"""The ``format`` of an inspect page's record among an input's outputs."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +72,8 @@ class Job:
     """The reader the user named (``--from``); None: sniffed, else by suffix."""
     max_input_bytes: int | None = None
     """The input-size limit (None: the reading layer's default, 0: none)."""
+    inspect: InspectJob | None = None
+    """Also make the input's inspect page."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,12 +89,12 @@ def prepare_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]
                      accessed: str | None = None, reader: str | None = None,
                      max_input_bytes: int | None = None) -> Document:
     """Read input bytes with the reader named or chosen for them; apply the values supplied for it."""
-    return _prepare(data, name, overrides, accessed, reader, max_input_bytes)[0]
+    return read_document(data, name, overrides, accessed, reader, max_input_bytes)[0]
 
 
-def _prepare(data: bytes, name: str, overrides: Sequence[tuple[str, str]], accessed: str | None,
-             reader: str | None, max_input_bytes: int | None = None) -> tuple[Document, str]:
-    """(the document, the name of the reader that read it)."""
+def read_document(data: bytes, name: str, overrides: Sequence[tuple[str, str]] = (), accessed: str | None = None,
+                  reader: str | None = None, max_input_bytes: int | None = None) -> tuple[Document, str]:
+    """:func:`prepare_document`, and the name of the reader that read it."""
     from citekit.overrides import apply_overrides, set_accessed
     from citekit.readers import read_with_reader
 
@@ -108,9 +129,14 @@ def run_job(job: Job) -> JobResult:
         return JobResult(index=job.index, entry=InputReport(
             source=job.source, status="failed", input_sha256=input_sha256, errors=errors, timings=timings))
 
+    from citekit.readers._normalise_bridge import recording_runs
+
+    recorder: contextlib.AbstractContextManager[list[EndMatter]] = \
+        recording_runs() if job.inspect is not None else contextlib.nullcontext([])
     try:
-        document, reader = _prepare(job.data, job.name, job.overrides, job.accessed, job.reader,
-                                    job.max_input_bytes)
+        with recorder as runs:
+            document, reader = read_document(job.data, job.name, job.overrides, job.accessed, job.reader,
+                                             job.max_input_bytes)
     except CitekitError as error:
         if error.path == job.name:
             error.path = job.source  # the reader names the file only; the user named a path or a row
@@ -141,6 +167,17 @@ def run_job(job: Job) -> JobResult:
         records.append(OutputRecord(format=name, path=spec.path, key=spec.key, size=len(data),
                                     sha256=hashlib.sha256(data).hexdigest()))
         outputs.append(data)
+    if job.inspect is not None and not errors:
+        began = time.perf_counter()
+        try:
+            page = _inspect_page(document, reader, job, runs)
+        except Exception as error:  # an inspect bug must cost one input's page, not the batch
+            errors.append(f"inspect: {job.source}: internal error: {describe_bug(error)}")
+        else:
+            records.append(OutputRecord(format=INSPECT_FORMAT, path=job.inspect.path, key=job.inspect.key,
+                                        size=len(page), sha256=hashlib.sha256(page).hexdigest()))
+            outputs.append(page)
+        timings[INSPECT_FORMAT] = round(time.perf_counter() - began, 6)
     if errors:
         # All or nothing: a failed input leaves no outputs, so a rerun redoes it whole.
         return failed(*errors)
@@ -149,6 +186,15 @@ def run_job(job: Job) -> JobResult:
                         reader=reader)
     return JobResult(index=job.index, entry=entry, data=tuple(outputs),
                      document=document if job.want_document else None)
+
+
+def _inspect_page(document: Document, reader: str, job: Job, runs: Sequence[EndMatter]) -> bytes:
+    from citekit.inspector.page import page
+    from citekit.inspector.trace import trace_read
+
+    assert job.inspect is not None
+    trace = trace_read(document, reader, job.data, runs, source=job.source, key=job.inspect.sidecar_key)
+    return page(trace).encode("utf-8", "replace")
 
 
 _WARM_UP_TEXT = (b"A Short Headline For Warming Up\n\nBy Jane Doe\n\nJanuary 29, 2017\n\n"

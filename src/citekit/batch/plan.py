@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from citekit._version import __version__
-from citekit.batch.files import OutputNames
+from citekit.batch.files import INSPECT_DIRECTORY, OutputNames
 from citekit.batch.inputs import InputItem
-from citekit.batch.jobs import FormatJob, Job
+from citekit.batch.jobs import INSPECT_FORMAT, FormatJob, InspectJob, Job
 from citekit.batch.report import InputReport, unpack
 from citekit.batch.sidecar import Sidecar, sidecar_values
 from citekit.batch.spool import Spool
@@ -73,17 +73,28 @@ def output_key(input_sha256: str, item: InputItem, accessed: str | None, writer:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def up_to_date(out_dir: Path, previous: InputReport | None, planned: Sequence[FormatJob]) -> bool:
-    """True when every planned output exists with the key and size the previous run recorded."""
+def inspect_key(input_sha256: str, item: InputItem, accessed: str | None, reader: str | None) -> str:
+    """The key of an input's inspect page: what the document depends on, and the version."""
+    parts = [__version__, input_sha256, item.name, list(item.overrides), accessed, INSPECT_FORMAT, reader]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def up_to_date(out_dir: Path, previous: InputReport | None, planned: Sequence[FormatJob],
+               inspect: InspectJob | None = None) -> bool:
+    """True when every planned output (and the inspect page, if planned) exists with the key and
+    size the previous run recorded."""
     if previous is None or previous.status == "failed":
         return False
     recorded = {(o.format, o.path): o for o in previous.outputs}
-    for spec in planned:
-        record = recorded.get((spec.writer.name, spec.path))
-        if record is None or record.key != spec.key:
+    wanted = [(spec.writer.name, spec.path, spec.key) for spec in planned]
+    if inspect is not None:
+        wanted.append((INSPECT_FORMAT, inspect.path, inspect.key))
+    for name, path, key in wanted:
+        record = recorded.get((name, path))
+        if record is None or record.key != key:
             return False
         try:
-            if (out_dir / spec.path).stat().st_size != record.size:
+            if (out_dir / path).stat().st_size != record.size:
                 return False
         except OSError:
             return False
@@ -109,6 +120,8 @@ class Planner:
     """The reader every input is read with (``--from``); None: each input's own."""
     max_input_bytes: int | None = None
     """The input-size limit each job reads under (None: the default)."""
+    review: bool = False
+    """Plan each input's inspect page too (``--review``); ``names`` then assigns a ``.html`` name last."""
     keys: dict[int, dict[str, str]] = field(default_factory=dict)
     """Per input index, its outputs' keys by format (for the combined files' key)."""
     deferred: Spool[Job] | None = None
@@ -122,6 +135,11 @@ class Planner:
         input_sha256 = hashlib.sha256(item.data).hexdigest()
         overrides = (*self.overrides, *item.overrides, *sidecar_values(self.sidecar, item.keys))
         item = dataclasses.replace(item, overrides=overrides)
+        inspect = None
+        if self.review:
+            inspect = InspectJob(path=f"{INSPECT_DIRECTORY}/{paths[-1]}", sidecar_key=item.keys[0] if item.keys
+                                 else item.source, key=inspect_key(input_sha256, item, self.accessed, self.reader))
+            paths = paths[:-1]
         formats = tuple(
             FormatJob(writer=w, options=self.options[w.name], path=path,
                       key=output_key(input_sha256, item, self.accessed, w.name, self.options[w.name],
@@ -129,13 +147,13 @@ class Planner:
             for w, path in zip(self.writers, paths, strict=True))
         job = Job(index=index, source=item.source, name=item.name, data=item.data, overrides=overrides,
                   accessed=self.accessed, formats=formats, want_document=self.combine, reader=self.reader,
-                  max_input_bytes=self.max_input_bytes)
+                  max_input_bytes=self.max_input_bytes, inspect=inspect)
         if self.combine:
             self.keys[index] = {f.writer.name: f.key for f in formats}
         packed = self.previous.pop(item.source, None)
         previous = unpack(packed) if packed is not None else None
-        if self.force or previous is None or not up_to_date(self.out_dir, previous, formats):
+        if self.force or previous is None or not up_to_date(self.out_dir, previous, formats, inspect):
             return job
         if self.deferred is not None:
-            self.deferred.add(index, dataclasses.replace(job, formats=()))
+            self.deferred.add(index, dataclasses.replace(job, formats=(), inspect=None))
         return dataclasses.replace(previous, status="skipped", input_sha256=input_sha256, timings={})

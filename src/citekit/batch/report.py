@@ -19,6 +19,8 @@ from typing import Any, Literal, get_args
 REPORT_NAME = "citekit-report.json"
 """The batch report, written into the output directory; it is also the manifest a rerun reads."""
 REPORT_SCHEMA = "citekit-batch-report/1"
+REVIEW_NAME = "citekit-review.html"
+"""The review page ``convert --review`` writes into the output directory."""
 
 Status = Literal["converted", "failed", "skipped"]
 ReviewReason = Literal["missing", "supplied", "not-expressed"]
@@ -116,6 +118,8 @@ class BatchReport:
     path: Path | None = field(default=None, compare=False)
     """Where this report was written; None when it was not (a stopped batch may keep the previous
     one, or find no room for it). Not part of the JSON."""
+    review_page: Path | None = field(default=None, compare=False)
+    """Where ``--review`` wrote the review page; None without it. Not part of the JSON."""
 
     @property
     def ok(self) -> bool:

@@ -36,6 +36,7 @@ from citekit.batch.journal import JOURNAL_NAME, Journal, check_writable_report, 
 from citekit.batch.plan import Planner, options_dict, resolve_options
 from citekit.batch.report import (
     REPORT_NAME,
+    REVIEW_NAME,
     BatchReport,
     CompactEntries,
     InputReport,
@@ -177,6 +178,7 @@ def convert(
     on_warning: WarningCallback | None = None,
     reader: str | None = None,
     max_input_bytes: int | None = None,
+    review: bool = False,
 ) -> BatchReport:
     """Convert ``inputs`` (files, directories, datasets) to the formats ``to`` under ``out_dir``.
 
@@ -189,6 +191,9 @@ def convert(
     ``reader`` reads every input with that reader (``--from``); by default each input's is sniffed
     from its bytes, else chosen by its suffix (see :func:`citekit.readers.choose_reader`).
     ``max_input_bytes`` is the input-size limit (None: the default, 64 MiB; 0: none).
+    ``review`` also writes each input's inspect page under ``OUT/.citekit-inspect/`` (recorded
+    among its outputs, so reruns treat it as one) and ``OUT/citekit-review.html``: the inputs with
+    something to check, grouped by kind (see :mod:`citekit.inspector.review`).
     """
     from citekit.overrides import checked_value, field_path, iso_date
 
@@ -226,16 +231,19 @@ def convert(
             if removed:
                 warn(f"removed {len(removed)} unfinished temporary file(s) an interrupted run left in {display(out)}")
         previous = load_previous(out, warn, torn_journal=journal.torn)
-        reserved = [REPORT_NAME, JOURNAL_NAME, *(f"citekit-combined{w.suffix}" for w in available_writers().values())]
+        reserved = [REPORT_NAME, JOURNAL_NAME, REVIEW_NAME,
+                    *(f"citekit-combined{w.suffix}" for w in available_writers().values())]
+        suffixes = [w.suffix for w in writers] + ([".html"] if review else [])
         planner = Planner(out_dir=out, writers=writers, options=resolved, overrides=pairs, accessed=accessed,
                           sidecar=sidecar, force=force, combine=bool(combine_writers),
-                          names=OutputNames([w.suffix for w in writers], reserved, limit=name_limit(out)),
+                          names=OutputNames(suffixes, reserved, limit=name_limit(out)),
                           previous=previous.entries, deferred=deferred, reader=reader,
-                          max_input_bytes=max_input_bytes)
+                          max_input_bytes=max_input_bytes, review=review)
         batch = _Batch(out_dir=out, journal=journal, on_input=on_input, documents=documents)
 
         def planned() -> Iterator[Job]:
-            items = iter_inputs(sources, recursive=recursive, dataset=dataset or DatasetOptions(), warn=warn)
+            items = iter_inputs(sources, recursive=recursive, dataset=dataset or DatasetOptions(), warn=warn,
+                                max_bytes=max_input_bytes)
             for index, item in enumerate(items):
                 decision = planner.plan(index, item)
                 if isinstance(decision, Job):
@@ -269,13 +277,29 @@ def convert(
             return replace(report, stopped=f"{stopped}; {unwritten}" if stopped else unwritten)
         if stopped is None:
             journal.remove()
-        return replace(report, path=out / REPORT_NAME)
+        report = replace(report, path=out / REPORT_NAME)
+        if review and stopped is None:
+            report = _write_review(report, out, warn)
+        return report
     finally:
         journal.close()
         for spool in (documents, deferred):
             if spool is not None:
                 spool.close()
         workers.shutdown()
+
+
+def _write_review(report: BatchReport, out: Path, warn: WarningCallback) -> BatchReport:
+    """Write ``OUT/citekit-review.html`` from the report; a failure is a warning (the report and
+    every output are written by then, and the next run with ``--review`` writes it again)."""
+    from citekit.inspector.review import review_page
+
+    try:
+        atomic_write(out / REVIEW_NAME, review_page(report, out_name=display(out)).encode("utf-8", "replace"))
+    except OSError as error:
+        warn(f"cannot write {REVIEW_NAME} in {display(out)}: {describe_os_error(error)}")
+        return report
+    return replace(report, review_page=out / REVIEW_NAME)
 
 
 def _check_reader(reader: str | None) -> None:
@@ -326,7 +350,7 @@ def convert_one(source: str | Path, to: str | Writer, *, options: Mapping[str, A
     resolved = resolve_options(writer, options)
     pairs = tuple((field_path(k), checked_value(k, v)) for k, v in (overrides or {}).items())
     _check_reader(reader)
-    item = next(iter_inputs([name]))
+    item = next(iter_inputs([name], max_bytes=max_input_bytes))
     if item.error is not None:
         return SingleResult(entry=InputReport(source=item.source, status="failed", errors=(item.error,)), data=None)
     job = Job(index=0, source=item.source, name=item.name, data=item.data, overrides=(*pairs, *item.overrides),

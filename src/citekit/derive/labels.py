@@ -51,6 +51,10 @@ class Labels:
     """The description of the link to the article's original source."""
     nothing_printed: str
     supplied_title: str
+    footnotes: str
+    """Heading of the notes a writer collects from the text's note references."""
+    image_not_included: str
+    """Said where an image cannot be shown (the input gives only its address)."""
 
 
 LABELS: dict[str, Labels] = {
@@ -66,6 +70,7 @@ LABELS: dict[str, Labels] = {
         link_to="Link to {where}", original_source="Original source of this article",
         nothing_printed="The article prints no copyright statement, licence or source.",
         supplied_title="The article prints no title; the title shown was supplied by citekit.",
+        footnotes="Footnotes", image_not_included="Image not included",
     ),
     "es": Labels(
         lang="es", by="Por {names}", contents="Índice", landmarks="Guía", title_page="Portada",
@@ -79,6 +84,7 @@ LABELS: dict[str, Labels] = {
         link_to="Enlace a {where}", original_source="Fuente original de este artículo",
         nothing_printed="El artículo no indica derechos de autor, licencia ni fuente.",
         supplied_title="El artículo no tiene título; el título mostrado lo ha añadido citekit.",
+        footnotes="Notas al pie", image_not_included="Imagen no incluida",
     ),
     "pt": Labels(
         lang="pt", by="Por {names}", contents="Sumário", landmarks="Guia", title_page="Página de rosto",
@@ -92,6 +98,7 @@ LABELS: dict[str, Labels] = {
         link_to="Link para {where}", original_source="Fonte original deste artigo",
         nothing_printed="O artigo não indica direitos autorais, licença nem fonte.",
         supplied_title="O artigo não tem título; o título mostrado foi fornecido pelo citekit.",
+        footnotes="Notas de rodapé", image_not_included="Imagem não incluída",
     ),
     "fr": Labels(
         lang="fr", by="Par {names}", contents="Table des matières", landmarks="Repères",
@@ -105,6 +112,7 @@ LABELS: dict[str, Labels] = {
         link_to="Lien vers {where}", original_source="Source originale de cet article",
         nothing_printed="L’article n’indique ni droits d’auteur, ni licence, ni source.",
         supplied_title="L’article n’a pas de titre ; le titre affiché a été fourni par citekit.",
+        footnotes="Notes de bas de page", image_not_included="Image non incluse",
     ),
     "de": Labels(
         lang="de", by="Von {names}", contents="Inhalt", landmarks="Orientierung", title_page="Titelseite",
@@ -118,6 +126,7 @@ LABELS: dict[str, Labels] = {
         link_to="Link zu {where}", original_source="Originalquelle dieses Artikels",
         nothing_printed="Der Artikel nennt weder Urheberrecht noch Lizenz noch Quelle.",
         supplied_title="Der Artikel hat keinen Titel; der angezeigte Titel wurde von citekit ergänzt.",
+        footnotes="Fußnoten", image_not_included="Bild nicht enthalten",
     ),
 }
 """Labels by primary language subtag. Add a language by adding a row (tests check every row is complete)."""

@@ -64,7 +64,12 @@ def same_address(url: str, text: str) -> bool:
         return value.removeprefix("www.").rstrip("/")
 
     target = bare(url)
-    return bool(target) and any(bare(word.strip("()[]<>.,;'\"")) == target for word in text.split())
+    # Words, and addresses glued to a label ("Source:http://…"), as printed.
+    words = [*text.split(), *_ADDRESS.findall(text)]
+    return bool(target) and any(bare(word.strip("()[]<>.,;'\"")) == target for word in words)
+
+
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+")
 
 
 def source_url(document: Document) -> str | None:

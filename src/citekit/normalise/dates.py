@@ -8,19 +8,29 @@ printed and is left out ("January 2017" → "2017-01"). Nothing comes from today
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime
 from functools import lru_cache
 
 from dateutil import parser
+from dateutil.parser import UnknownTimezoneWarning
 
-from citekit.normalise.patterns import YEAR
+from citekit.normalise.tables.shapes import YEAR
 
-# Spanish (and a few Portuguese/French) month names, so that dateutil, which reads English, can
-# parse the Spanish reposts in the corpus ("08 Enero 2017", "13 de enero de 2017").
+# Spanish, Portuguese, German and French month names, so that dateutil, which reads English, can
+# parse "08 Enero 2017", "13 de enero de 2017", "14 de julho de 2017", "12. März 2020".
 _MONTHS_FOREIGN = {
     "enero": "January", "febrero": "February", "marzo": "March", "abril": "April", "mayo": "May",
     "junio": "June", "julio": "July", "agosto": "August", "septiembre": "September",
     "setiembre": "September", "octubre": "October", "noviembre": "November", "diciembre": "December",
+    "janeiro": "January", "fevereiro": "February", "março": "March", "maio": "May", "junho": "June",
+    "julho": "July", "setembro": "September", "outubro": "October", "novembro": "November",
+    "dezembro": "December",
+    "januar": "January", "jänner": "January", "februar": "February", "märz": "March", "juni": "June",
+    "juli": "July", "oktober": "October", "dezember": "December",
+    "janvier": "January", "février": "February", "avril": "April", "mai": "May",
+    "juin": "June", "juillet": "July", "août": "August", "septembre": "September", "octobre": "October",
+    "novembre": "November", "décembre": "December",
 }
 _FOREIGN_RE = re.compile(r"\b(" + "|".join(_MONTHS_FOREIGN) + r")\b", re.IGNORECASE)
 _SPANISH_DE = re.compile(r"\bde\b", re.IGNORECASE)
@@ -33,7 +43,8 @@ _DEFAULT_B = datetime(1908, 5, 7)
 # names; a dateutil parse costs a hundred times more. Every other shape, and a day the month does
 # not have, goes to dateutil. tests/test_normalise.py checks that the two read these alike.
 _COMMON_SHAPE = re.compile(
-    r"(?:(?P<day_first>\d{1,2}) (?P<month_second>[A-Za-z]+)\.?|(?P<month_first>[A-Za-z]+)\.? (?P<day_second>\d{1,2}))"
+    r"(?:(?P<day_first>\d{1,2}) (?P<month_second>[A-Za-z]+)\.?"
+    r"|(?<![A-Za-z])(?P<month_first>[A-Za-z]+)\.? (?P<day_second>\d{1,2}))"
     r" (?P<year>\d{4})")
 _MONTH_NAMES = parser.parserinfo()
 
@@ -46,7 +57,10 @@ def parse_date(text: str) -> str | None:
     """ISO 8601 (possibly partial) for a printed date, or None when ``text`` is not one."""
     cleaned = _FOREIGN_RE.sub(lambda m: _MONTHS_FOREIGN[m.group(1).lower()], text)
     cleaned = _SPANISH_DE.sub(" ", cleaned)
-    cleaned = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", cleaned)
+    cleaned = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th|\.(?=\s*[A-Za-z]))", r"\1", cleaned)
+    numeric = _DAY_FIRST_NUMERIC.fullmatch(cleaned.strip())
+    if numeric:  # "12.03.2020": day first, as Germany and most of Europe print it
+        return _iso(int(numeric["year"]), int(numeric["month"]), int(numeric["day"]))
     cleaned = cleaned.replace(",", " ").strip()
     if not YEAR.search(cleaned):  # "Saturday" or "the 5th" alone are not publication dates
         return None
@@ -54,12 +68,14 @@ def parse_date(text: str) -> str | None:
     if common is not None:
         return common
     try:
-        first = parser.parse(cleaned, default=_DEFAULT_A, fuzzy=False)
-        # A part that differs from default A was printed; only a part equal to it (a date in
-        # February, on the 3rd, in 1904) needs the second parse to tell.
-        ambiguous = (first.year == _DEFAULT_A.year or first.month == _DEFAULT_A.month
-                     or first.day == _DEFAULT_A.day)
-        second = parser.parse(cleaned, default=_DEFAULT_B, fuzzy=False) if ambiguous else first
+        with warnings.catch_warnings():  # "EDT", "PT": zones dateutil does not know, and we do not need
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            first = parser.parse(cleaned, default=_DEFAULT_A, fuzzy=False)
+            # A part that differs from default A was printed; only a part equal to it (a date in
+            # February, on the 3rd, in 1904) needs the second parse to tell.
+            ambiguous = (first.year == _DEFAULT_A.year or first.month == _DEFAULT_A.month
+                         or first.day == _DEFAULT_A.day)
+            second = parser.parse(cleaned, default=_DEFAULT_B, fuzzy=False) if ambiguous else first
     except (ValueError, OverflowError, parser.ParserError):
         return None
     if first.year != second.year:
@@ -69,6 +85,17 @@ def parse_date(text: str) -> str | None:
     if first.day != second.day:
         return f"{first.year:04d}-{first.month:02d}"
     return f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
+
+
+_DAY_FIRST_NUMERIC = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d{2})")
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _read_common_shape(cleaned: str) -> str | None:
@@ -91,24 +118,31 @@ def _read_common_shape(cleaned: str) -> str | None:
 def find_date(text: str) -> tuple[str, str] | None:
     """The first date inside a longer line ("Global Research, January 29, 2017").
 
-    Returns (iso, matched text). Tries the whole line, then each comma/pipe-separated part and
-    runs of words around a year.
+    Returns (iso, matched text): the printed shapes first (month names in five languages, ISO,
+    numeric), then the whole line as dateutil reads it.
     """
-    whole = parse_date(text)
-    if whole and (_MONTH_WORD.search(text) or re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}", text)):
-        return whole, text
+    if _DIGIT.search(text) is None:  # every printed date has a digit: most lines skip the patterns
+        return None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
         if match:
             iso = parse_date(match.group(0))
             if iso:
                 return iso, match.group(0)
+    if _MONTH_WORD.search(text) or _NUMERIC_DATE.search(text):
+        whole = parse_date(text)
+        if whole:
+            return whole, text
     return None
 
 
+_DIGIT = re.compile(r"\d")
+_NUMERIC_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}")
+
+
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|"
-           r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\.?")
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+           + "|".join(sorted(_MONTHS_FOREIGN, key=len, reverse=True)) + r")\.?")
 _DATE_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # January 29, 2017 / Jan. 29 2017
     rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b",
@@ -116,6 +150,11 @@ _DATE_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?{_MONTHS}\s+(?:de\s+)?(?:19|20)\d{{2}}\b",
     # 2017-01-29
     r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
+    # 08/09/2012 (month first, as US sites print it), 12.03.2020 (day first)
+    r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b",
+    r"\b\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}\b",
+    # 12. März 2020
+    rf"\b\d{{1,2}}\.\s*{_MONTHS}\s+(?:19|20)\d{{2}}\b",
     # January 2017
     rf"\b{_MONTHS}\s+(?:19|20)\d{{2}}\b",
 ))

@@ -11,7 +11,7 @@ import re
 from functools import cache
 
 from citekit.model import Code, Emph, Inline, Link, Str, Strong, link_or_text, safe_url
-from citekit.normalise.patterns import holds_any
+from citekit.normalise.tables.shapes import holds_any
 
 # The kinds of inline token, in the order they are tried at a position, each with the mark
 # without which it cannot occur.
@@ -19,7 +19,8 @@ _TOKEN_PARTS: tuple[tuple[str, str], ...] = (
     ("[", r"\[(?P<ltext>[^\[\]]*)\]\((?P<lurl>[^()\s]*)\)"),            # [text](url)
     ("<", r"<(?P<auto>(?:https?://|mailto:)[^<>\s]+)>"),                # <url>
     ("http", r"(?P<url>https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"”’])"),  # bare URL
-    ("@", r"(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)"),  # bare email
+    # An email starts where its run of address characters starts: "a.a.a.…" is read once.
+    ("@", r"(?P<email>(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)"),  # bare email
     ("`", r"`(?P<code>[^`]+)`"),                                          # `code`
     ("*", r"\*\*(?P<strong>[^*\s](?:[^*]*[^*\s])?)\*\*"),                 # **strong**
     ("*", r"(?<![\w*])\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"),      # *em*

@@ -165,7 +165,7 @@ def read_with_reader(data: bytes, *, name: str | None = None, reader: str | None
     inner_name = name[:-3] if name and name.lower().endswith(".gz") else name
     chosen = choose_reader(data, inner_name, reader=reader)
     document = _within_nesting(chosen.read(data, name))
-    if chosen.name != "citekit-json":
+    if chosen.name != "citekit-json" and document.provenance.reader != chosen.name:
         document = replace(document, provenance=replace(document.provenance, reader=chosen.name))
     return document, chosen.name
 

@@ -4,6 +4,11 @@ Every reader that extracts blocks (HTML, Markdown, the pandoc formats) ends here
 decides for all of them: what the input states wins; what the normaliser's text rules read from
 the blocks fills the fields it leaves empty; rights lines, notices, boilerplate and a repeated
 header leave the body, accounted for in the rights or as removed text.
+
+The text rules read text blocks only: a figure, a table or a code block is structure they were not
+written for (a photo credit is not the article's copyright line, a licence header in code is not
+its licence), so they see it as an opaque line and it stays in the body. A block that leaves the
+body takes no footnote with it: its notes become back-matter notes.
 """
 
 from __future__ import annotations
@@ -14,13 +19,20 @@ from dataclasses import dataclass, replace
 
 from citekit._version import __version__
 from citekit.model import (
+    BackItem,
     Block,
+    CodeBlock,
     Document,
     FieldSource,
+    Figure,
     Metadata,
+    Para,
     Provenance,
     Removed,
     Rights,
+    Str,
+    Table,
+    block_notes,
     plain_block,
 )
 from citekit.readers._normalise_bridge import end_matter, person
@@ -53,6 +65,11 @@ class Stated:
     fields: tuple[FieldSource, ...] = ()
 
 
+OPAQUE = (CodeBlock, Figure, Table)
+"""Blocks the text rules do not read: they see one opaque line, and the block stays in the body."""
+_OPAQUE_LINE = Para(content=(Str(text="·"),))
+
+
 def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | None,
           removed_by: tuple[str | None, ...] = ()) -> Document:
     """The document: ``stated`` first, the end-matter rules over ``blocks``, the text filling gaps.
@@ -61,19 +78,25 @@ def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | No
     body (a web page's repeated headline, its link-only teasers); None keeps it for the text rules.
     """
     removed_by = removed_by or (None,) * len(blocks)
-    rules = end_matter(blocks, title=stated.title, name=name)
-    body = tuple(block for block, keep, reader_rule in zip(blocks, rules.keep, removed_by, strict=True)
-                 if keep and reader_rule is None)
+    rules = end_matter(tuple(_OPAQUE_LINE if isinstance(b, OPAQUE) else b for b in blocks), title=stated.title,
+                       name=name)
+    # Figures, tables and code stay, whatever the text rules made of their opaque line.
+    text_keep = [kept or isinstance(block, OPAQUE) for block, kept in zip(blocks, rules.keep, strict=True)]
+    keep = [kept and reader_rule is None for kept, reader_rule in zip(text_keep, removed_by, strict=True)]
+    body = tuple(block for block, kept in zip(blocks, keep, strict=True) if kept)
+    notes = tuple(BackItem(kind="note", blocks=note.blocks) for block, kept in zip(blocks, keep, strict=True)
+                  if not kept for note in block_notes(block))
     # Header lines (a repeated headline, a byline, a dateline) and what the reader's rules named leave
     # the body as removed text; rights lines and notices are in the rights already, boilerplate in
     # the normaliser's own removed list.
     # A block the text rules already placed (rights, notices, their own removed list) stays theirs.
     header = tuple(Removed(start_line=start, end_line=end, text=plain_block(block),
-                           reason=reader_rule if keep and reader_rule else f"header-{role}")
-                   for block, role, keep, (start, end), reader_rule in zip(blocks, rules.roles, rules.keep,
+                           reason=reader_rule if kept and reader_rule else f"header-{role}")
+                   for block, role, kept, (start, end), reader_rule in zip(blocks, rules.roles, text_keep,
                                                                            rules.spans, removed_by, strict=True)
-                   if (keep and reader_rule) or role in HEADER_ROLES)
-    return _assemble(stated, rules.document, body, header, data, name)
+                   if (kept and reader_rule) or (role in HEADER_ROLES and not isinstance(block, OPAQUE)))
+    document = _assemble(stated, rules.document, body, header, data, name)
+    return replace(document, back=document.back + notes) if notes else document
 
 
 def _assemble(page: Stated, text: Document, body: tuple[Block, ...], header: tuple[Removed, ...],

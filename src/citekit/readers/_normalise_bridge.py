@@ -10,6 +10,9 @@ keep in the body back onto the blocks. Re-pointing this module is the whole swit
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from citekit.model import Author, Block, Document, plain_block
@@ -36,6 +39,23 @@ class EndMatter:
     document: Document
     """The normaliser's document for the same text: its rights, back matter, removed stretches
     and the metadata it read from the text (the ``text`` source of the HTML reader)."""
+    text: str = ""
+    """The text the rules read: the blocks laid out as article text (what the line numbers count)."""
+
+
+_RUNS: ContextVar[list[EndMatter] | None] = ContextVar("citekit_end_matter_runs", default=None)
+
+
+@contextmanager
+def recording_runs() -> Iterator[list[EndMatter]]:
+    """Collect every :func:`end_matter` run made inside the block, in order (``citekit inspect``
+    shows the text the rules read and the role each line got); nothing is kept outside it."""
+    runs: list[EndMatter] = []
+    token = _RUNS.set(runs)
+    try:
+        yield runs
+    finally:
+        _RUNS.reset(token)
 
 
 def end_matter(blocks: tuple[Block, ...], *, title: str | None, name: str | None) -> EndMatter:
@@ -52,9 +72,10 @@ def end_matter(blocks: tuple[Block, ...], *, title: str | None, name: str | None
         lines.extend(text or ["·"])
         spans.append((start, len(lines)))
         lines.append("")
+    laid_out = "\n".join(lines)
     with warnings.catch_warnings():  # dateutil warns about zone names ("JST") the rules do not need
         warnings.simplefilter("ignore")
-        document = normalise_text("\n".join(lines), name=name)
+        document = normalise_text(laid_out, name=name)
     role_of: dict[int, str] = {}
     for span in document.provenance.lines:
         for number in range(span.start_line, span.end_line + 1):
@@ -63,8 +84,12 @@ def end_matter(blocks: tuple[Block, ...], *, title: str | None, name: str | None
     for start, end in spans:
         seen = [role_of.get(n, "body") for n in range(start, end + 1)]
         roles.append("body" if "body" in seen else seen[0])
-    return EndMatter(keep=tuple(r not in LEAVES_BODY for r in roles), spans=tuple(spans), roles=tuple(roles),
-                     document=document)
+    result = EndMatter(keep=tuple(r not in LEAVES_BODY for r in roles), spans=tuple(spans), roles=tuple(roles),
+                       document=document, text=laid_out)
+    runs = _RUNS.get()
+    if runs is not None:
+        runs.append(result)
+    return result
 
 
 def parse_printed_date(text: str) -> str | None:

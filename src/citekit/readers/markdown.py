@@ -1,6 +1,12 @@
 """Markdown (CommonMark, with tables) and its YAML front matter, as a citekit document.
 
-markdown-it-py parses the body; PyYAML's safe loader reads the front matter (no tags, no code).
+markdown-it-py parses the body (GFM tables and ``~~strikeout~~``, and footnotes through
+mdit-py-plugins, as pandoc's Markdown writes them: ``text[^1]`` … ``[^1]: the note``); PyYAML's
+safe loader reads the front matter (no tags, no code). Tables, fenced code (its info string's
+first word as the language), footnotes (as :class:`~citekit.model.Note` at each reference, as
+pandoc reads them) and strikeouts map onto the model's nodes; an image alone in its paragraph is
+a figure whose caption is its description (pandoc's implicit figure), and an image inside a
+sentence is kept as its description.
 Front-matter keys of pandoc, Jekyll and Hugo (:data:`FRONT_MATTER_KEYS`) win over what the text
 rules read, and each value is recorded as printed, with its line. Without a ``title`` key, a
 leading level-1 heading is the title.
@@ -10,36 +16,53 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from citekit import front_matter
 from citekit.errors import InputError
 from citekit.model import (
+    Alignment,
     BackItem,
     BackKind,
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
     FieldSource,
+    Figure,
     Heading,
     Inline,
+    InvalidNodeError,
     LineBreak,
     ListBlock,
+    Note,
     Para,
     Quote,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    TableRow,
+    is_blank,
     link_or_text,
     plain_inlines,
 )
 from citekit.readers import Reader
 from citekit.readers._assemble import Stated, build
+from citekit.readers._images import ImageBudget, data_uri_bytes, make_image
 from citekit.readers._inlines import merge_text
 from citekit.readers.text import decode_text
 
@@ -66,8 +89,14 @@ FRONT_MATTER_KEYS: dict[str, tuple[str, ...]] = {
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 # Fenced divs (pandoc's ``::: {.class}``, MyST's ``:::``) are read as containers of their blocks.
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table").use(
-    container_plugin, name="div", validate=lambda params, *_: True)
+# pandoc's ``^superscript^`` and ``~subscript~`` (``~~strikeout~~`` is the strikethrough rule's).
+_PARSER = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+           .use(footnote_plugin).use(superscript_plugin).use(sub_plugin)
+           .use(container_plugin, name="div", validate=lambda params, *_: True))
+_TABLE_CAPTION = re.compile(r"(?:Table)?:[ \t]+")
+"""How pandoc's Markdown marks the paragraph after a table as its caption (``: Caption``)."""
+_ALIGN: dict[str, Alignment] = {"text-align:left": "left", "text-align:center": "center",
+                                "text-align:right": "right"}
 
 
 def sniff(data: bytes) -> bool:
@@ -170,39 +199,156 @@ def stated_values(front: dict[str, Any], text: str, name: str | None) -> Stated:
 def blocks_of(markdown: str) -> tuple[Block, ...]:
     """citekit blocks for a CommonMark text."""
     tree = SyntaxTreeNode(_PARSER.parse(markdown))
-    return tuple(b for child in tree.children for b in _block(child, 0))
+    return tuple(_Converter.of(tree).blocks(tree.children, 0))
 
 
-def _block(node: SyntaxTreeNode, depth: int) -> list[Block]:
-    if depth > MAX_DEPTH:
-        return [Para(content=(Str(text=_text(node)),))]
-    match node.type:
-        case "paragraph":
-            content = _inlines(node.children[0].children if node.children else [])
-            return [Para(content=content)] if plain_inlines(content).strip() else []
-        case "heading":
-            content = _inlines(node.children[0].children if node.children else [])
-            return [Heading(level=int(node.tag[1]), content=content)] if content else []
-        case "blockquote":
-            inner = tuple(b for child in node.children for b in _block(child, depth + 1))
-            return [Quote(blocks=inner)] if inner else []
-        case "bullet_list" | "ordered_list":
-            items = tuple(tuple(b for child in item.children for b in _block(child, depth + 1))
-                          for item in node.children)
-            start = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else 1
-            return [ListBlock(ordered=node.type == "ordered_list", items=items, start=start)]
-        case "hr":
-            return [Rule()]
-        case "container_div":
-            return [b for child in node.children for b in _block(child, depth + 1)]
-        case "fence" | "code_block":
-            text = node.content.rstrip("\n")
-            return [Para(content=(Code(text=text),))] if text.strip() else []
-        case "table":
-            rows = [row for section in node.children for row in section.children]
-            return [Para(content=_row(row)) for row in rows if _row(row)]
-        case _:
-            return [Para(content=(Str(text=text),))] if (text := _text(node)) else []
+class _Converter:
+    """markdown-it's syntax tree → citekit blocks; footnote references become the notes they name."""
+
+    def __init__(self, footnotes: dict[int, SyntaxTreeNode]) -> None:
+        self.footnotes = footnotes
+        self.open_notes: set[int] = set()
+        """Notes being converted: a note that references itself is not expanded again."""
+        self.budget = ImageBudget()
+        """Image bytes taken from ``data:`` URIs so far."""
+
+    @classmethod
+    def of(cls, tree: SyntaxTreeNode) -> _Converter:
+        """A converter for ``tree``, knowing its footnote definitions."""
+        return cls({int(note.meta.get("id", -1)): note for child in tree.children if child.type == "footnote_block"
+                    for note in child.children if note.type == "footnote"})
+
+    def block(self, node: SyntaxTreeNode, depth: int) -> list[Block]:
+        if depth > MAX_DEPTH:
+            return [Para(content=(Str(text=_text(node)),))]
+        match node.type:
+            case "paragraph":
+                inline = node.children[0].children if node.children else []
+                figure = self.figure(inline, depth)
+                if figure is not None:
+                    return [figure]
+                content = self.inlines(inline, depth)
+                return [] if is_blank(content) else [Para(content=content)]
+            case "heading":
+                content = self.inlines(node.children[0].children if node.children else [], depth)
+                return [Heading(level=int(node.tag[1]), content=content)] if content else []
+            case "blockquote":
+                inner = tuple(self.blocks(node.children, depth + 1))
+                return [Quote(blocks=inner)] if inner else []
+            case "bullet_list" | "ordered_list":
+                items = tuple(tuple(self.blocks(item.children, depth + 1)) for item in node.children)
+                start = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else 1
+                return [ListBlock(ordered=node.type == "ordered_list", items=items, start=start)]
+            case "hr":
+                return [Rule()]
+            case "fence" | "code_block":
+                return [_code_block(node)] if node.content.strip() else []
+            case "table":
+                return [self.table(node, depth)]
+            case "footnote_block":
+                return []  # each note is placed at its reference
+            case "container_div":
+                return self.blocks(node.children, depth + 1)
+            case _:
+                return [Para(content=(Str(text=text),))] if (text := _text(node)) else []
+
+    def blocks(self, nodes: list[SyntaxTreeNode], depth: int) -> list[Block]:
+        """The blocks of sibling nodes; a paragraph after a table that opens with ``: `` is its caption."""
+        out: list[Block] = []
+        for node in nodes:
+            for block in self.block(node, depth):
+                if (isinstance(block, Para) and out and isinstance(out[-1], Table) and not out[-1].caption
+                        and block.content and isinstance(block.content[0], Str)
+                        and (mark := _TABLE_CAPTION.match(block.content[0].text))):
+                    first = block.content[0].text[mark.end():]
+                    caption = ((Str(text=first),) if first else ()) + block.content[1:]
+                    out[-1] = replace(out[-1], caption=(Para(content=caption),))
+                else:
+                    out.append(block)
+        return out
+
+    def figure(self, inline: list[SyntaxTreeNode], depth: int) -> Figure | None:
+        """A figure for a paragraph that is one image (pandoc's implicit figure: the description is the caption)."""
+        nodes = [n for n in inline if not (n.type == "text" and not n.content.strip()) and n.type != "softbreak"]
+        if len(nodes) != 1 or nodes[0].type != "image":
+            return None
+        caption = self.inlines(nodes[0].children, depth)
+        src = str(nodes[0].attrs.get("src", ""))
+        image = make_image(src, None, title=str(nodes[0].attrs.get("title") or ""), data=data_uri_bytes(src),
+                           budget=self.budget)
+        if image is None:
+            return None
+        return Figure(image=image, caption=(Para(content=caption),) if not is_blank(caption) else ())
+
+    def table(self, node: SyntaxTreeNode, depth: int) -> Table:
+        parts = {section.type: [self.row(row, depth) for row in section.children] for section in node.children}
+        head, body = parts.get("thead", []), parts.get("tbody", [])
+        if all(not cell.blocks for row in head for cell in row.cells):
+            head = []  # pandoc writes a table without a header with an empty one
+        first = node.children[0].children[0] if node.children and node.children[0].children else None
+        alignments = tuple(_ALIGN.get(str(cell.attrs.get("style", "")), "default")
+                           for cell in (first.children if first is not None else []))
+        return Table(alignments=alignments, head=tuple(head), body=tuple(body))
+
+    def row(self, row: SyntaxTreeNode, depth: int) -> TableRow:
+        cells = []
+        for cell in row.children:
+            content = self.inlines(cell.children[0].children if cell.children else [], depth)
+            # GFM aligns whole columns: the table's alignments say it once.
+            cells.append(TableCell(blocks=(Para(content=content),) if not is_blank(content) else ()))
+        return TableRow(cells=tuple(cells))
+
+    def note(self, node: SyntaxTreeNode, depth: int) -> list[Inline]:
+        number = int(node.meta.get("id", -1))
+        definition = self.footnotes.get(number)
+        if definition is None or number in self.open_notes or depth > MAX_DEPTH:
+            return [Str(text=f"[^{node.meta.get('label', number + 1)}]")]  # as printed
+        self.open_notes.add(number)
+        blocks = tuple(b for child in definition.children for b in self.block(child, depth + 1))
+        self.open_notes.discard(number)
+        return [Note(blocks=blocks)]
+
+    def inlines(self, nodes: list[SyntaxTreeNode], depth: int) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for node in nodes:
+            match node.type:
+                case "text" | "html_inline":
+                    out.append(Str(text=node.content))
+                case "softbreak":
+                    out.append(Str(text=" "))
+                case "hardbreak":
+                    out.append(LineBreak())
+                case "code_inline":
+                    out.append(Code(text=node.content))
+                case "em":
+                    out.append(Emph(content=self.inlines(node.children, depth + 1)))
+                case "strong":
+                    out.append(Strong(content=self.inlines(node.children, depth + 1)))
+                case "sup":
+                    out.append(Superscript(content=self.inlines(node.children, depth + 1)))
+                case "sub":
+                    out.append(Subscript(content=self.inlines(node.children, depth + 1)))
+                case "s":
+                    out.append(Strikeout(content=self.inlines(node.children, depth + 1)))
+                case "link":
+                    out.extend(link_or_text(self.inlines(node.children, depth + 1),
+                                           _iri(str(node.attrs.get("href", "")))))
+                case "image":
+                    out.append(Str(text=str(node.attrs.get("alt", "")) or _text(node)))
+                case "footnote_ref":
+                    out.extend(self.note(node, depth))
+                case _:
+                    out.extend(self.inlines(node.children, depth + 1))
+        return merge_text(out)
+
+
+def _code_block(node: SyntaxTreeNode) -> CodeBlock:
+    text = node.content.rstrip("\n")
+    words = (node.info or "").split()
+    try:
+        return CodeBlock(text=text, language=words[0].strip("{}.") if words else None)
+    except InvalidNodeError:
+        return CodeBlock(text=text)
 
 
 _ENCODED_UTF8 = re.compile(r"(?:%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3})+")
@@ -222,47 +368,15 @@ def _iri(href: str) -> str:
     return _ENCODED_UTF8.sub(decoded, href) if "%" in href else href
 
 
-def _row(row: SyntaxTreeNode) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    for cell in row.children:
-        content = _inlines(cell.children[0].children if cell.children else [])
-        if content:
-            out.extend((Str(text=" | "),) if out else ())
-            out.extend(content)
-    return tuple(out)
-
-
 def _text(node: SyntaxTreeNode) -> str:
     return " ".join((node.content or "".join(_text(c) for c in node.children)).split())
 
 
-def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    for node in nodes:
-        match node.type:
-            case "text" | "html_inline":
-                out.append(Str(text=node.content))
-            case "softbreak":
-                out.append(Str(text=" "))
-            case "hardbreak":
-                out.append(LineBreak())
-            case "code_inline":
-                out.append(Code(text=node.content))
-            case "em":
-                out.append(Emph(content=_inlines(node.children)))
-            case "strong":
-                out.append(Strong(content=_inlines(node.children)))
-            case "link":
-                out.extend(link_or_text(_inlines(node.children), _iri(str(node.attrs.get("href", "")))))
-            case "image":
-                out.append(Str(text=str(node.attrs.get("alt", "")) or _text(node)))
-            case _:
-                out.extend(_inlines(node.children))
-    return merge_text(out)
-
-
 # --------------------------------------------------------------------------------------------
 # Markdown citekit wrote: the front matter holds every field, fenced divs mark the back matter
+
+
+_BACK_INDEX = re.compile(rf'\b{front_matter.BACK_INDEX}="?([0-9]{{1,6}})')
 
 
 def _classes(node: SyntaxTreeNode) -> set[str]:
@@ -285,12 +399,14 @@ def complete_document(front: dict[str, Any], text: str, body_text: str, data: by
     from citekit.model import Provenance
 
     metadata, rights = front_matter.from_front_matter(front, name)
-    body: list[Block] = []
-    back: list[BackItem] = []
-    for child in SyntaxTreeNode(_PARSER.parse(body_text)).children:
+    body_nodes: list[SyntaxTreeNode] = []
+    back: list[tuple[int, BackItem]] = []
+    tree = SyntaxTreeNode(_PARSER.parse(body_text))
+    converter = _Converter.of(tree)
+    for child in tree.children:
         roles = _classes(child) & set(front_matter.SECTION_ROLES) if child.type == "container_div" else set()
         if not roles:
-            body += _block(child, 0)
+            body_nodes.append(child)
             continue
         role = roles.pop()
         kind: BackKind = "bio" if role == "bio" else "links" if role == "links" else "note"
@@ -298,9 +414,10 @@ def complete_document(front: dict[str, Any], text: str, body_text: str, data: by
         for part in parts:
             if part.type == "container_div" and front_matter.BACK_ITEM not in _classes(part):
                 continue  # written from the front matter
-            blocks = tuple(_block(part, 0))
+            blocks = tuple(converter.block(part, 0))
             if blocks:
-                back.append(BackItem(kind=kind, blocks=blocks))
+                place = _BACK_INDEX.search(part.info) if part.type == "container_div" else None
+                back.append((int(place.group(1)) if place else len(back), BackItem(kind=kind, blocks=blocks)))
     lines = text.split("\n", 400)[:400]
     fields = tuple(FieldSource(field=field, lines=(number,), rule=f"front-matter:{key}", printed=lines[number - 1])
                    for key, field in front_matter.FIELDS.items() if key in front
@@ -308,7 +425,9 @@ def complete_document(front: dict[str, Any], text: str, body_text: str, data: by
                    if number)
     provenance = Provenance(input_sha256=hashlib.sha256(data).hexdigest(), citekit_version=__version__,
                             source_name=name, fields=fields)
-    return Document(metadata=metadata, body=tuple(body), back=tuple(back), rights=rights, provenance=provenance)
+    in_order = tuple(item for _, item in sorted(back, key=lambda pair: pair[0]))
+    return Document(metadata=metadata, body=tuple(converter.blocks(body_nodes, 0)), back=in_order, rights=rights,
+                    provenance=provenance)
 
 
 READER = Reader(

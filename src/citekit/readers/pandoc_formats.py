@@ -9,9 +9,12 @@ Before pandoc sees an input it is checked: a ZIP's directory must declare at mos
 :data:`MAX_UNPACKED_BYTES` and :data:`MAX_ZIP_ENTRIES` (a zip bomb is refused unread), and XML that
 declares entities (``<!ENTITY``) is refused (no entity expansion, so no billion laughs).
 
-Nodes the model does not have yet are kept as text: a table's rows become paragraphs with cells
-joined by `` | ``, superscripts and subscripts their plain content, footnotes back-matter notes,
-images their description. Nothing is dropped.
+pandoc's tables, figures, code blocks, notes, superscripts, subscripts and strikeouts map onto the
+model's own nodes. An image is a figure when it stands alone in its paragraph or in a pandoc
+``Figure``; its bytes come from the input's own ZIP (a DOCX's ``word/media``, an ODT's
+``Pictures``, an EPUB's files) when they pass the model's checks (:mod:`citekit.readers._images`).
+An image inside a sentence is kept as its description. Small caps and underline keep their text
+(underline as emphasis); nothing is dropped.
 """
 
 from __future__ import annotations
@@ -24,26 +27,42 @@ from typing import Any
 
 from citekit.errors import InputError, ToolError, ToolExit, ToolTimeout
 from citekit.model import (
-    BackItem,
+    ALIGNMENTS,
+    MAX_COLSPAN,
+    MAX_ROWSPAN,
+    Alignment,
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
     FieldSource,
+    Figure,
     Heading,
+    Image,
     Inline,
+    InvalidNodeError,
     LineBreak,
     ListBlock,
+    Note,
     Para,
     Quote,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    TableRow,
     link_or_text,
+    plain_blocks,
     plain_inlines,
 )
 from citekit.readers import Reader
 from citekit.readers._assemble import Stated, build
+from citekit.readers._images import ImageBudget, ZipMedia, make_image
 from citekit.readers._inlines import merge_text
 
 PANDOC_TIMEOUT_SECONDS = 60
@@ -191,11 +210,27 @@ def stated_from_meta(meta: dict[str, Any], reader: str) -> Stated:
     return Stated(**values, fields=tuple(fields))
 
 
-class _Mapper:
-    """pandoc blocks and inlines → citekit's; footnotes collected as back-matter notes."""
+_ALIGNMENT: dict[str, Alignment] = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
+_MARKS: dict[str, type[Strikeout] | type[Superscript] | type[Subscript]] = {
+    "Strikeout": Strikeout, "Superscript": Superscript, "Subscript": Subscript}
 
-    def __init__(self) -> None:
-        self.notes: list[tuple[Block, ...]] = []
+
+def _alignment(value: Any) -> Alignment:
+    tag = value.get("t") if isinstance(value, dict) else None
+    found = _ALIGNMENT.get(str(tag), "default")
+    return found if found in ALIGNMENTS else "default"
+
+
+def _span(value: Any, limit: int) -> int:
+    return max(1, min(limit, value)) if isinstance(value, int) and not isinstance(value, bool) else 1
+
+
+class _Mapper:
+    """pandoc blocks and inlines → citekit's, with the input's ZIP (if any) for image bytes."""
+
+    def __init__(self, media: ZipMedia | None = None) -> None:
+        self.media = media
+        self.budget = ImageBudget()
 
     def blocks(self, nodes: Any, depth: int = 0) -> list[Block]:
         out: list[Block] = []
@@ -210,8 +245,12 @@ class _Mapper:
         c: Any = node.get("c")
         match kind:
             case "Para" | "Plain":
+                figure = self.lone_image(c, depth)
+                if figure is not None:
+                    return [figure]
                 content = self.inlines(c, depth)
-                return [Para(content=content)] if plain_inlines(content).strip() else []
+                return [Para(content=content)] if plain_inlines(content).strip() or any(
+                    isinstance(n, Note) for n in content) else []
             case "Header":
                 content = self.inlines(c[2], depth)
                 return [Heading(level=max(1, min(6, int(c[0]))), content=content)] if content else []
@@ -225,7 +264,9 @@ class _Mapper:
                 return [ListBlock(ordered=kind == "OrderedList", items=items, start=start)] if items else []
             case "HorizontalRule":
                 return [Rule()]
-            case "CodeBlock" | "RawBlock":
+            case "CodeBlock":
+                return self.code_block(c)
+            case "RawBlock":
                 text = c[1] if isinstance(c, list) and len(c) > 1 else ""
                 return [Para(content=(Code(text=text),))] if str(text).strip() else []
             case "LineBlock":
@@ -236,8 +277,9 @@ class _Mapper:
             case "Div":
                 return self.blocks(c[1], depth)
             case "Figure":
-                caption = self.blocks(c[1][1], depth) if c[1] and len(c[1]) > 1 else []
-                return self.blocks(c[2], depth) + caption
+                caption = tuple(self.blocks(c[1][1], depth)) if c[1] and len(c[1]) > 1 else ()
+                image = self.lone_image(self._lone_inlines(c[2]), depth, caption=caption)
+                return [image] if image is not None else self.blocks(c[2], depth) + list(caption)
             case "Table":
                 return self.table(c, depth)
             case "DefinitionList":
@@ -250,24 +292,69 @@ class _Mapper:
             case _:
                 return []
 
+    def code_block(self, c: Any) -> list[Block]:
+        text = c[1] if isinstance(c, list) and len(c) > 1 and isinstance(c[1], str) else ""
+        classes = c[0][1] if isinstance(c[0], list) and len(c[0]) > 1 and isinstance(c[0][1], list) else []
+        for language in classes:
+            try:
+                return [CodeBlock(text=text.rstrip("\n"), language=str(language))]
+            except InvalidNodeError:
+                continue
+        return [CodeBlock(text=text.rstrip("\n"))] if text.strip() else []
+
+    @staticmethod
+    def _lone_inlines(blocks: Any) -> Any:
+        """The inlines of a figure's content when it is one paragraph, else None."""
+        if isinstance(blocks, list) and len(blocks) == 1 and isinstance(blocks[0], dict) and blocks[0].get(
+                "t") in {"Plain", "Para"}:
+            return blocks[0].get("c")
+        return None
+
+    def lone_image(self, inlines: Any, depth: int, caption: tuple[Block, ...] = ()) -> Figure | None:
+        """A figure for a paragraph that is one image and nothing else (pandoc's implicit figure)."""
+        if not isinstance(inlines, list):
+            return None
+        nodes = [n for n in inlines if not (isinstance(n, dict) and n.get("t") in {"Space", "SoftBreak", "LineBreak"})]
+        if len(nodes) != 1 or not isinstance(nodes[0], dict) or nodes[0].get("t") != "Image":
+            return None
+        c = nodes[0].get("c")
+        if not (isinstance(c, list) and len(c) == 3 and isinstance(c[2], list) and len(c[2]) == 2):
+            return None
+        alt = plain_inlines(self.inlines(c[1], depth)).strip() or None
+        if alt is not None and " ".join(alt.split()) == " ".join(plain_blocks(caption).split()):
+            alt = None  # pandoc copies a figure's caption into its alt text: the caption describes it
+        target, title = str(c[2][0]), str(c[2][1] or "")
+        data = self.media.read(target, self.budget) if self.media is not None else None
+        image: Image | None = make_image(target, alt, title=title, data=data, budget=self.budget)
+        if image is None:
+            return None
+        return Figure(image=image, caption=caption)
+
     def table(self, c: list[Any], depth: int) -> list[Block]:
-        """Rows as paragraphs, cells joined by " | " (the model has no table yet)."""
-        caption = self.blocks(c[1][1], depth) if len(c) > 1 and c[1] else []
-        rows = list(c[3][1]) if c[3] else []
-        for body in c[4]:
-            rows.extend(body[2])
-            rows.extend(body[3])
-        rows.extend(c[5][1] if c[5] else [])
-        out: list[Block] = list(caption)
-        for row in rows:
-            cells: list[Inline] = []
-            for cell in row[1]:
-                text = plain_inlines(tuple(i for b in self.blocks(cell[4], depth) if isinstance(b, Para)
-                                           for i in b.content))
-                if text.strip():
-                    cells.extend([*([Str(text=" | ")] if cells else []), Str(text=text)])
-            if cells:
-                out.append(Para(content=tuple(cells)))
+        """pandoc's ``Table attr caption colspecs head bodies foot``; several bodies become one."""
+        caption = tuple(self.blocks(c[1][1], depth)) if len(c) > 1 and c[1] and len(c[1]) > 1 else ()
+        alignments = tuple(_alignment(spec[0]) for spec in c[2] if isinstance(spec, list) and spec)
+        head = self.rows(c[3][1] if c[3] else [], depth)
+        body: list[TableRow] = []
+        row_heads = 0
+        for number, part in enumerate(c[4]):
+            if number == 0 and isinstance(part[1], int):
+                row_heads = max(0, min(MAX_COLSPAN, part[1]))
+            body += self.rows(part[2], depth) + self.rows(part[3], depth)
+        foot = self.rows(c[5][1] if c[5] else [], depth)
+        return [Table(caption=caption, alignments=alignments, head=tuple(head), body=tuple(body), foot=tuple(foot),
+                      row_header_columns=row_heads)]
+
+    def rows(self, rows: Any, depth: int) -> list[TableRow]:
+        out = []
+        for row in rows if isinstance(rows, list) else []:
+            cells = []
+            for cell in row[1] if isinstance(row, list) and len(row) > 1 else []:
+                if not (isinstance(cell, list) and len(cell) == 5):
+                    continue
+                cells.append(TableCell(blocks=tuple(self.blocks(cell[4], depth)), align=_alignment(cell[1]),
+                                       rowspan=_span(cell[2], MAX_ROWSPAN), colspan=_span(cell[3], MAX_COLSPAN)))
+            out.append(TableRow(cells=tuple(cells)))
         return out
 
     def inlines(self, nodes: Any, depth: int) -> tuple[Inline, ...]:
@@ -306,11 +393,12 @@ class _Mapper:
             case "Span":
                 return list(self.inlines(c[1], depth))
             case "Note":
-                self.notes.append(tuple(self.blocks(c, depth)))
-                return [Str(text=f"[{len(self.notes)}]")]
+                return [Note(blocks=tuple(self.blocks(c, depth)))]
+            case "Strikeout" | "Superscript" | "Subscript":
+                return [_MARKS[kind](content=self.inlines(c, depth))]
             case "RawInline":
                 return []
-            case _:  # Strikeout, Superscript, Subscript, SmallCaps: their content
+            case _:  # SmallCaps: its content
                 return list(self.inlines(c, depth)) if isinstance(c, list) else []
 
 
@@ -371,7 +459,7 @@ def _reader(pandoc_format: str, name_: str, check: Callable[[bytes, str | None],
     def read(data: bytes, name: str | None) -> Document:
         check(data, name)
         ast = pandoc_json(data, pandoc_format, name)
-        mapper = _Mapper()
+        mapper = _Mapper(ZipMedia(data) if pandoc_format in {"docx", "odt", "epub"} else None)
         blocks = tuple(mapper.blocks(ast["blocks"]))
         meta = ast.get("meta") or {}
         if pandoc_format == "odt":
@@ -379,14 +467,7 @@ def _reader(pandoc_format: str, name_: str, check: Callable[[bytes, str | None],
         if pandoc_format == "jats" and not any(_meta_list(meta.get("author"))):
             meta = meta | jats_meta(data)
         stated = stated_from_meta(meta, name_)
-        document = build(stated, blocks, data, name)
-        if mapper.notes:
-            from dataclasses import replace
-
-            notes = tuple(BackItem(kind="note", blocks=(Para(content=(Str(text=f"[{n}]"),)), *blocks))
-                          for n, blocks in enumerate(mapper.notes, start=1))
-            document = replace(document, back=document.back + notes)
-        return document
+        return build(stated, blocks, data, name)
 
     return read
 

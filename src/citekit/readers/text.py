@@ -82,7 +82,7 @@ def read(data: bytes, name: str | None) -> Document:
     """Article text through the normaliser."""
     from citekit.normalise import normalise_text
 
-    return normalise_text(decode_text(data, name=name), name=name, raw=data)
+    return normalise_text(decode_text(data, name=name), name=name, raw=data, reader="text")
 
 
 READER = Reader(

@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from citekit.errors import InputError
 from citekit.model import (
+    ALIGNMENTS,
     NOTICE_KINDS,
     SCHEMA,
     Author,
     BackItem,
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
     FieldSource,
+    Figure,
     Heading,
+    Image,
     Inline,
+    InvalidNodeError,
     KeywordGroup,
     LineBreak,
     LineSpan,
     Link,
     ListBlock,
     Metadata,
+    Note,
     Notice,
     Para,
     Provenance,
@@ -33,12 +41,23 @@ from citekit.model import (
     Rights,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    TableRow,
+    UnsafeLinkError,
     link_or_text,
 )
 from citekit.nesting import MAX_JSON_DEPTH, MAX_NESTING, deep_json_position
 from citekit.readers.limits import lone_surrogate
 from citekit.serialise.writing import JSON
+
+_MARKED_CLASSES: dict[str, type[Strikeout] | type[Superscript] | type[Subscript]] = {
+    "strikeout": Strikeout, "superscript": Superscript, "subscript": Subscript}
+"""The inlines that only mark their content, by JSON ``type``."""
 
 
 class _Reader:
@@ -46,6 +65,8 @@ class _Reader:
 
     def __init__(self, source: str | None) -> None:
         self.source = source
+        self.note_depth = 0
+        """Notes open around the node being read (a note's blocks may reference notes)."""
 
     def fail(self, where: str, message: str) -> InputError:
         if len(where) > 100:  # a path through deep nesting: its two ends say where
@@ -137,7 +158,20 @@ class _Reader:
             if title and len(linked) == 1 and isinstance(linked[0], Link):
                 return (Link(content=content, url=linked[0].url, title=title),)
             return linked if linked else (Str(text=url),)
+        if kind in _MARKED_CLASSES:
+            return (_MARKED_CLASSES[kind](content=self.nested(node.get("content"), where + ".content", depth)),)
+        if kind == "note":
+            return (self.note(node, where),)
         raise self.fail(where, f"unknown inline type {kind!r}")
+
+    def note(self, node: JSON, where: str) -> Note:
+        if self.note_depth >= MAX_NESTING:
+            raise self.fail(where, f"notes nested deeper than {MAX_NESTING} levels")
+        self.note_depth += 1
+        try:
+            return Note(blocks=self.blocks(node.get("blocks"), where + ".blocks"))
+        finally:
+            self.note_depth -= 1
 
     def blocks(self, value: Any, where: str, depth: int = 0) -> tuple[Block, ...]:
         if depth > MAX_NESTING and value:
@@ -163,7 +197,66 @@ class _Reader:
             return ListBlock(ordered=bool(node.get("ordered")), items=items, start=1 if start is None else start)
         if kind == "rule":
             return Rule()
+        try:
+            if kind == "code_block":
+                return CodeBlock(text=self.req_text(node.get("text"), where + ".text"),
+                                 language=self.text(node.get("language"), where + ".language"))
+            if kind == "figure":
+                return Figure(image=self.image(node.get("image"), where + ".image"),
+                              caption=self.blocks(node.get("caption"), where + ".caption", depth + 1),
+                              credit=self.inlines(node.get("credit"), where + ".credit"))
+            if kind == "table":
+                return self.table(node, where, depth + 1)
+        except (InvalidNodeError, UnsafeLinkError) as error:
+            raise self.fail(where, str(error)) from None
         raise self.fail(where, f"unknown block type {kind!r}")
+
+    def image(self, value: Any, where: str) -> Image:
+        node = self.obj(value, where)
+        encoded = self.text(node.get("data"), where + ".data")
+        data = None
+        if encoded is not None:
+            try:
+                data = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                raise self.fail(where + ".data", "not base64") from None
+        return Image(src=self.text(node.get("src"), where + ".src"), alt=self.text(node.get("alt"), where + ".alt"),
+                     title=self.text(node.get("title"), where + ".title") or "",
+                     media_type=self.text(node.get("media_type"), where + ".media_type"), data=data)
+
+    def table(self, node: JSON, where: str, depth: int) -> Table:
+        """A table; its caption and cells are blocks one level deeper than the table."""
+        alignments = tuple(self.alignment(a, f"{where}.alignments[{i}]")
+                           for i, a in enumerate(self.seq(node.get("alignments"), where + ".alignments")))
+        return Table(caption=self.blocks(node.get("caption"), where + ".caption", depth),
+                     alignments=alignments,
+                     head=self.rows(node.get("head"), where + ".head", depth),
+                     body=self.rows(node.get("body"), where + ".body", depth),
+                     foot=self.rows(node.get("foot"), where + ".foot", depth),
+                     row_header_columns=self.integer(node.get("row_header_columns"),
+                                                     where + ".row_header_columns") or 0)
+
+    def rows(self, value: Any, where: str, depth: int) -> tuple[TableRow, ...]:
+        rows = []
+        for i, raw in enumerate(self.seq(value, where)):
+            row = self.obj(raw, f"{where}[{i}]")
+            cells = []
+            for j, raw_cell in enumerate(self.seq(row.get("cells"), f"{where}[{i}].cells")):
+                at = f"{where}[{i}].cells[{j}]"
+                cell = self.obj(raw_cell, at)
+                colspan = self.integer(cell.get("colspan"), at + ".colspan")
+                rowspan = self.integer(cell.get("rowspan"), at + ".rowspan")
+                cells.append(TableCell(blocks=self.blocks(cell.get("blocks"), at + ".blocks", depth),
+                                       colspan=1 if colspan is None else colspan,
+                                       rowspan=1 if rowspan is None else rowspan,
+                                       align=self.alignment(cell.get("align", "default"), at + ".align")))
+            rows.append(TableRow(cells=tuple(cells)))
+        return tuple(rows)
+
+    def alignment(self, value: Any, where: str) -> Any:
+        if value not in ALIGNMENTS:
+            raise self.fail(where, f"must be one of {', '.join(ALIGNMENTS)}")
+        return value
 
     def keyword_group(self, label: str, terms: Any) -> KeywordGroup:
         where = f"$.metadata.keyword_groups.{label}"
@@ -262,6 +355,7 @@ class _Reader:
                 start_line=self.integer(s.get("start_line"), f"$.provenance.lines[{i}].start_line") or 0,
                 end_line=self.integer(s.get("end_line"), f"$.provenance.lines[{i}].end_line") or 0,
                 role=self.req_text(s.get("role"), f"$.provenance.lines[{i}].role"),
+                rule=self.text(s.get("rule"), f"$.provenance.lines[{i}].rule") or "",
             ))
         provenance = Provenance(
             input_sha256=self.text(prov.get("input_sha256"), "$.provenance.input_sha256"),

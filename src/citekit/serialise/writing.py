@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import replace
 from typing import IO, Any, TypeAlias, assert_never
@@ -10,19 +11,29 @@ from citekit.model import (
     SCHEMA,
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
+    Figure,
     Heading,
+    Image,
     Inline,
     LineBreak,
     Link,
     ListBlock,
+    Note,
     Para,
     Quote,
     Removed,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    TableRow,
     plain_block,
     plain_blocks,
 )
@@ -47,8 +58,16 @@ def inline_to_dict(node: Inline) -> JSON:
             return out
         case LineBreak():
             return {"type": "linebreak"}
+        case Strikeout(content=content) | Superscript(content=content) | Subscript(content=content):
+            return {"type": _MARKED_TYPES[type(node)], "content": [inline_to_dict(n) for n in content]}
+        case Note(blocks=blocks):
+            return {"type": "note", "blocks": [block_to_dict(b) for b in blocks]}
         case _:
             assert_never(node)
+
+
+_MARKED_TYPES: dict[type, str] = {Strikeout: "strikeout", Superscript: "superscript", Subscript: "subscript"}
+"""JSON ``type`` of the inlines that only mark their content."""
 
 
 def block_to_dict(block: Block) -> JSON:
@@ -66,8 +85,47 @@ def block_to_dict(block: Block) -> JSON:
                     "items": [[block_to_dict(b) for b in item] for item in items]}
         case Rule():
             return {"type": "rule", "text": ""}
+        case CodeBlock(text=code, language=language):
+            return {"type": "code_block", "text": code, **({"language": language} if language else {})}
+        case Figure(image=image, caption=caption, credit=credit):
+            return _drop_empty({"type": "figure", "text": text, "image": _image_to_dict(image),
+                                "caption": [block_to_dict(b) for b in caption],
+                                "credit": [inline_to_dict(n) for n in credit]})
+        case Table():
+            return _table_to_dict(block, text)
         case _:
             assert_never(block)
+
+
+def _image_to_dict(image: Image) -> JSON:
+    """The image; its bytes, when carried, as base64 (``alt`` "" is kept: it marks a decorative image)."""
+    out = _drop_empty({"src": image.src, "title": image.title, "media_type": image.media_type,
+                       "data": base64.b64encode(image.data).decode("ascii") if image.data is not None else None})
+    if image.alt is not None:
+        out["alt"] = image.alt
+    return out
+
+
+def _table_to_dict(table: Table, text: str) -> JSON:
+    def rows(part: tuple[TableRow, ...]) -> list[JSON]:
+        return [{"cells": [_cell_to_dict(cell) for cell in row.cells]} for row in part]
+
+    return _drop_empty({
+        "type": "table", "text": text, "caption": [block_to_dict(b) for b in table.caption],
+        "alignments": list(table.alignments), "head": rows(table.head), "body": rows(table.body),
+        "foot": rows(table.foot), "row_header_columns": table.row_header_columns or None,
+    })
+
+
+def _cell_to_dict(cell: TableCell) -> JSON:
+    out: JSON = {"blocks": [block_to_dict(b) for b in cell.blocks]}
+    if cell.colspan != 1:
+        out["colspan"] = cell.colspan
+    if cell.rowspan != 1:
+        out["rowspan"] = cell.rowspan
+    if cell.align != "default":
+        out["align"] = cell.align
+    return out
 
 
 def _drop_empty(mapping: JSON) -> JSON:
@@ -123,8 +181,8 @@ def to_dict(document: Document) -> JSON:
             "fields": [_drop_empty({"field": f.field, "lines": list(f.lines), "rule": f.rule,
                                     "supplied": f.supplied, "printed": f.printed}) | {"supplied": f.supplied}
                        for f in prov.fields],
-            "lines": [{"start_line": s.start_line, "end_line": s.end_line, "role": s.role}
-                      for s in prov.lines],
+            "lines": [_drop_empty({"start_line": s.start_line, "end_line": s.end_line, "role": s.role,
+                                   "rule": s.rule}) for s in prov.lines],
         }),
     }
 

@@ -30,6 +30,7 @@ from citekit.readers import Reader
 from citekit.readers._assemble import build
 from citekit.readers.html.body import blocks_of, extract
 from citekit.readers.html.boilerplate import boilerplate
+from citekit.readers.html.hints import page_hints
 from citekit.readers.html.metadata import METADATA_RULES, choose_metadata, htmldate_of
 from citekit.readers.html.page import parse_page
 from citekit.readers.html.sources import page_candidates
@@ -51,6 +52,11 @@ class HtmlOptions:
     disabled_rules: frozenset[str] = frozenset()
     """Rule ids switched off: metadata rules (``date.htmldate``, ``date.utc-local``) and boilerplate
     rules (``header-title``, ``boilerplate-link-block``, ``boilerplate-cross-link``)."""
+    figures: bool = False
+    """Keep the page's ``<figure>`` images (address, alt text, ``figcaption``) as figures. Off by
+    default: curated article bodies leave captions out, and standing figures in for trafilatura
+    moves its choice of region, so on the development corpus it costs 0.009 body F1 (0.003 of it
+    from the moved choices). A page carries no image bytes, so the figures are references."""
 
 
 def read_page(data: bytes, name: str | None, options: HtmlOptions = HtmlOptions()) -> Document:
@@ -58,8 +64,9 @@ def read_page(data: bytes, name: str | None, options: HtmlOptions = HtmlOptions(
     root = parse_page(data, name=name)
     rules = METADATA_RULES.keys() - options.disabled_rules
     page = choose_metadata(page_candidates(root), fallback_date=htmldate_of(root), rules=rules)
+    hints = page_hints(root, figures=options.figures)  # after the metadata: it may put stand-ins in figures
     tree = extract(root)
-    blocks = blocks_of(tree) if tree is not None else ()
+    blocks = blocks_of(tree, hints) if tree is not None else ()
     verdicts = boilerplate(blocks, title=page.title, disabled=options.disabled_rules)
     return build(page, blocks, data, name, removed_by=verdicts)
 

@@ -1,9 +1,16 @@
 """The article's main content, found by trafilatura, mapped from its XML onto citekit blocks.
 
 trafilatura (Apache-2.0) returns the content as a small XML tree: ``head[@rend=hN]``, ``p``,
-``list``/``item``, ``quote``, ``code``, ``table``/``row``/``cell``, ``graphic``, and inline ``hi``
-(``#b``, ``#i``, ``#u``, ``#t``, ``#sup``, ``#sub``), ``ref[@target]`` and ``lb``. Structure is
+``list``/``item``, ``quote``, ``code``, ``table``/``row``/``cell``, ``graphic``, ``del``, and inline
+``hi`` (``#b``, ``#i``, ``#u``, ``#t``, ``#sup``, ``#sub``), ``ref[@target]`` and ``lb``. Structure is
 kept: nothing is flattened to text. It is given the parsed tree, never a URL, so it fetches nothing.
+
+Each maps onto the model: ``table`` → :class:`~citekit.model.Table` (rows of ``role="head"`` cells
+leading it are its header; trafilatura keeps no spans or alignments), a figure's stand-in
+paragraph → :class:`~citekit.model.Figure` with the page's ``figcaption`` (:mod:`.hints`),
+``code`` → :class:`~citekit.model.CodeBlock`, ``#sup``/``#sub``/``del`` → super/subscript and
+strikeout, and a reference to one of the page's footnotes → :class:`~citekit.model.Note` (the
+list of notes then leaves the body). Images outside a ``figure`` are not kept (see :mod:`.hints`).
 """
 
 from __future__ import annotations
@@ -17,19 +24,32 @@ from lxml import etree
 from citekit.model import (
     Block,
     Code,
+    CodeBlock,
     Emph,
+    Figure,
     Heading,
     Inline,
+    InvalidNodeError,
     LineBreak,
     ListBlock,
+    Note,
     Para,
     Quote,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    TableRow,
+    is_blank,
     link_or_text,
     plain_inlines,
 )
+from citekit.readers._images import ImageBudget, data_uri_bytes, make_image
 from citekit.readers._inlines import merge_text
+from citekit.readers.html.hints import FIGURE_MARKER, PageHints
 
 _SPACE = re.compile(r"\s+")
 _HEADING = re.compile(r"h([1-6])")
@@ -50,9 +70,10 @@ def extract(root: lxml.html.HtmlElement) -> etree._Element | None:
     return body if body is not None and len(body) else None
 
 
-def blocks_of(body: etree._Element) -> tuple[Block, ...]:
+def blocks_of(body: etree._Element, hints: PageHints | None = None) -> tuple[Block, ...]:
     """citekit blocks for trafilatura's body; headings levelled so the highest is 1."""
-    blocks = tuple(b for child in body for b in _block(child, 0))
+    converter = _Converter(hints or PageHints())
+    blocks = tuple(converter.body(body))
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if levels and min(levels) > 1:
         shift = min(levels) - 1
@@ -61,102 +82,190 @@ def blocks_of(body: etree._Element) -> tuple[Block, ...]:
     return blocks
 
 
-def _block(element: Any, depth: int) -> list[Block]:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if depth > MAX_DEPTH:
-        return _para(_flat(element))
-    match tag:
-        case "p" | "div" | "cell" | "item":
-            return _para(_inlines(element, depth))
-        case "head":
-            level = _HEADING.fullmatch(element.get("rend") or "")
-            content = _trim(_inlines(element, depth))
-            return [Heading(level=int(level.group(1)) if level else 2, content=content)] if content else []
-        case "list":
-            items = tuple(tuple(_item(item, depth + 1)) for item in element if item.tag == "item")
-            items = tuple(item for item in items if item)
-            ordered = (element.get("rend") or "") in {"ol", "1", "a", "i"}
-            return [ListBlock(ordered=ordered, items=items)] if items else []
-        case "quote":
-            inner = [b for child in element for b in _block(child, depth + 1)] if len(element) else []
-            if not inner or (element.text or "").strip():
-                inner = _para(_inlines(element, depth))
-            return [Quote(blocks=tuple(inner))] if inner else []
-        case "code":
-            text = "".join(element.itertext()).strip("\n")
-            return [Para(content=(Code(text=text),))] if text.strip() else []
-        case "table":
-            return [b for row in element.iter("row") for b in _para(_row(row, depth))]
-        case _:
-            return _para(_inlines(element, depth))
+class _Converter:
+    """trafilatura's XML → citekit blocks, with what the page itself states (:mod:`.hints`)."""
+
+    def __init__(self, hints: PageHints) -> None:
+        self.hints = hints
+        self.noted: set[str] = set()
+        """The note texts placed at their references: the page's list of notes repeats them."""
+        self.budget = ImageBudget()
+        """Image bytes taken from the page's ``data:`` URIs so far."""
+
+    def body(self, body: Any) -> list[Block]:
+        return [block for child in body for block in self.block(child, 0)]
+
+    def caption_figure(self, element: Any) -> Block | None:
+        """The page's figure this paragraph stands in for (:mod:`.hints`), or None."""
+        text = (element.text or "").lstrip()
+        if not text.startswith(FIGURE_MARKER):
+            return None
+        marker = text.split(None, 1)[0]
+        found = self.hints.figures.pop(marker, None)
+        if found is None:
+            return None
+        src, alt, title, caption = found
+        image = make_image(src, alt, title=title, data=data_uri_bytes(src), budget=self.budget)
+        if image is None:
+            return Para(content=(Str(text=caption or " ".join((alt or "").split())),)) if caption or alt else None
+        return Figure(image=image, caption=(Para(content=(Str(text=caption),)),) if caption else ())
+    def block(self, element: Any, depth: int) -> list[Block]:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if depth > MAX_DEPTH:
+            return _para(_flat(element))
+        match tag:
+            case "p" if (element.text or "").lstrip().startswith(FIGURE_MARKER):
+                figure = self.caption_figure(element)
+                return [figure] if figure is not None else []
+            case "p" | "div" | "cell" | "item":
+                return _para(self.inlines(element, depth))
+            case "head":
+                level = _HEADING.fullmatch(element.get("rend") or "")
+                content = _trim(self.inlines(element, depth))
+                return [Heading(level=int(level.group(1)) if level else 2, content=content)] if content else []
+            case "list":
+                items = tuple(tuple(self.item(item, depth + 1)) for item in element if item.tag == "item")
+                items = tuple(item for item in items if item)
+                ordered = (element.get("rend") or "") in {"ol", "1", "a", "i"}
+                return [ListBlock(ordered=ordered, items=items)] if items else []
+            case "quote":
+                inner = [b for child in element for b in self.block(child, depth + 1)] if len(element) else []
+                if not inner or (element.text or "").strip():
+                    inner = _para(self.inlines(element, depth))
+                return [Quote(blocks=tuple(inner))] if inner else []
+            case "code":
+                return code_block(element)
+            case "table":
+                return self.table(element, depth)
+            case _:
+                return _para(self.inlines(element, depth))
+
+    def item(self, item: Any, depth: int) -> list[Block]:
+        if self._is_note_item(item):
+            return []  # the note is at its reference
+        nested = [child for child in item if child.tag in {"list", "quote", "p"}]
+        if not nested:
+            return _para(self.inlines(item, depth))
+        blocks = _para(self.inlines(item, depth, skip=frozenset({"list", "quote", "p"})))
+        for child in nested:
+            blocks.extend(self.block(child, depth + 1))
+        return blocks
+
+    def _is_note_item(self, item: Any) -> bool:
+        if not self.noted:
+            return False
+        text = _SPACE.sub(" ", "".join(item.itertext())).strip()
+        return any(text.startswith(note) for note in self.noted)
+
+    def table(self, element: Any, depth: int) -> list[Block]:
+        """trafilatura's ``row``/``cell``: leading rows whose filled cells are all ``role="head"`` are
+        the header; a first row holding nothing but the page's table caption is the caption."""
+        head: list[TableRow] = []
+        body: list[TableRow] = []
+        caption: tuple[Block, ...] = ()
+        for number, row in enumerate(element.iter("row")):
+            cells = [cell for cell in row if cell.tag == "cell"]
+            converted = TableRow(cells=tuple(TableCell(blocks=tuple(_para(_trim(self.inlines(cell, depth)))))
+                                             for cell in cells))
+            filled = [(cell, text) for cell in cells if (text := _SPACE.sub(" ", "".join(cell.itertext())).strip())]
+            if number == 0 and len(filled) == 1 and filled[0][1] in self.hints.table_captions:
+                caption = (Para(content=(Str(text=filled[0][1]),)),)
+            elif not body and filled and all(cell.get("role") == "head" for cell, _ in filled):
+                head.append(converted)
+            else:
+                body.append(converted)
+        if not any(cell.blocks for row in head + body for cell in row.cells):
+            return []
+        return [Table(caption=caption, head=tuple(head), body=tuple(body))]
+
+    def inlines(self, element: Any, depth: int, skip: frozenset[str] = frozenset()) -> tuple[Inline, ...]:
+        """The inline content of ``element``: its text, its inline children, their tails."""
+        out: list[Inline] = []
+        if element.text:
+            out.append(Str(text=_text(element.text)))
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag and tag not in skip:
+                out.extend(self.inline(child, depth + 1))
+            if child.tail:
+                out.append(Str(text=_text(child.tail)))
+        return merge_text(out, collapse=True)
+
+    def inline(self, element: Any, depth: int) -> tuple[Inline, ...]:
+        if depth > MAX_DEPTH:
+            return _flat(element)
+        note = self.note(element)
+        if note is not None:
+            return (note,)
+        content = self.inlines(element, depth)
+        match element.tag:
+            case "hi":
+                rend = element.get("rend") or ""
+                if not content:
+                    return ()
+                if rend == "#b":
+                    return (Strong(content=content),)
+                if rend in {"#i", "#u"}:
+                    return (Emph(content=content),)
+                if rend == "#t":
+                    return (Code(text=plain_inlines(content)),)
+                if rend in _MARKS:
+                    return (_MARKS[rend](content=content),)
+                return content
+            case "del":
+                return (Strikeout(content=content),) if content else ()
+            case "ref":
+                return link_or_text(content, element.get("target") or "") if content else ()
+            case "lb":
+                return (LineBreak(),)
+            case _:
+                return content
+
+    def note(self, element: Any) -> Note | None:
+        """A footnote reference (``ref`` to a note's id, perhaps inside ``hi rend="#sup"``) as its note."""
+        ref = element
+        if element.tag == "hi" and len(element) == 1 and not (element.text or "").strip():
+            ref = element[0]
+        target = str(ref.get("target") or "") if ref.tag == "ref" else ""
+        text = self.hints.notes.get(target[1:]) if target.startswith("#") else None
+        if text is None:
+            return None
+        self.noted.add(text)
+        return Note(blocks=(Para(content=(Str(text=text),)),))
 
 
-def _item(item: Any, depth: int) -> list[Block]:
-    nested = [child for child in item if child.tag in {"list", "quote", "p"}]
-    if not nested:
-        return _para(_inlines(item, depth))
-    blocks = _para(_inlines(item, depth, skip=frozenset({"list", "quote", "p"})))
-    for child in nested:
-        blocks.extend(_block(child, depth + 1))
-    return blocks
+_MARKS: dict[str, type[Superscript] | type[Subscript]] = {"#sup": Superscript, "#sub": Subscript}
+_LANGUAGE = re.compile(r"(?:language|lang)-([A-Za-z0-9_+#.-]{1,40})")
 
 
-def _row(row: Any, depth: int) -> tuple[Inline, ...]:
-    cells: list[Inline] = []
-    for cell in row.iter("cell"):
-        content = _trim(_inlines(cell, depth))
-        if content:
-            if cells:
-                cells.append(Str(text=" | "))
-            cells.extend(content)
-    return tuple(cells)
+def code_block(element: Any) -> list[Block]:
+    """A code block, its language from a ``language-…``/``lang-…`` class (as highlighters write it)."""
+    text = "".join(element.itertext()).strip("\n")
+    if not text.strip():
+        return []
+    classes = " ".join(str(e.get("class") or "") for e in element.iter())
+    found = _LANGUAGE.search(classes)
+    try:
+        return [CodeBlock(text=text, language=found.group(1) if found else None)]
+    except InvalidNodeError:
+        return [CodeBlock(text=text)]
+
+
+_STAND_IN = re.compile(FIGURE_MARKER + r"\d+ ?")
+
+
+def _text(text: str) -> str:
+    """Text with runs of spaces made one, and no figure marker (one trafilatura moved off its paragraph)."""
+    return _SPACE.sub(" ", _STAND_IN.sub("", text) if FIGURE_MARKER in text else text)
 
 
 def _para(content: tuple[Inline, ...]) -> list[Block]:
     content = _trim(content)
-    return [Para(content=content)] if plain_inlines(content).strip() else []
+    return [] if is_blank(content) else [Para(content=content)]
 
 
 def _flat(element: Any) -> tuple[Inline, ...]:
     return (Str(text=_SPACE.sub(" ", "".join(element.itertext()))),)
-
-
-def _inlines(element: Any, depth: int, skip: frozenset[str] = frozenset()) -> tuple[Inline, ...]:
-    """The inline content of ``element``: its text, its inline children, their tails."""
-    out: list[Inline] = []
-    if element.text:
-        out.append(Str(text=_SPACE.sub(" ", element.text)))
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag and tag not in skip:
-            out.extend(_inline(child, depth + 1))
-        if child.tail:
-            out.append(Str(text=_SPACE.sub(" ", child.tail)))
-    return merge_text(out, collapse=True)
-
-
-def _inline(element: Any, depth: int) -> tuple[Inline, ...]:
-    if depth > MAX_DEPTH:
-        return _flat(element)
-    content = _inlines(element, depth)
-    match element.tag:
-        case "hi":
-            rend = element.get("rend") or ""
-            if not content:
-                return ()
-            if rend == "#b":
-                return (Strong(content=content),)
-            if rend in {"#i", "#u"}:
-                return (Emph(content=content),)
-            if rend == "#t":
-                return (Code(text=plain_inlines(content)),)
-            return content
-        case "ref":
-            return link_or_text(content, element.get("target") or "") if content else ()
-        case "lb":
-            return (LineBreak(),)
-        case _:
-            return content
 
 
 def _trim(content: tuple[Inline, ...]) -> tuple[Inline, ...]:

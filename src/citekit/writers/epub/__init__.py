@@ -69,10 +69,11 @@ def write(document: Document, stream: IO[bytes], options: EpubOptions) -> Sequen
     evaluation = evaluate(pages, nav, language, default_css)
     entries = [
         ("META-INF/container.xml", container_document()),
-        (f"{ROOT_DIR}/package.opf", package_document(document, pages, language, evaluation)),
+        (f"{ROOT_DIR}/package.opf", package_document(document, pages, language, evaluation, ctx.images)),
         (f"{ROOT_DIR}/nav.xhtml", serialise(nav)),
         *((f"{ROOT_DIR}/{page.name}", serialise(page.root)) for page in pages),
         (f"{ROOT_DIR}/styles/epub.css", css),
+        *((f"{ROOT_DIR}/{image.name}", image.data) for image in ctx.images),
     ]
     stream.write(zip_container(entries, modified(document)))
     return tuple(diagnostics)

@@ -25,22 +25,31 @@ from citekit.derive import (
 from citekit.model import (
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
+    Figure,
     Heading,
     Inline,
     LineBreak,
     Link,
     ListBlock,
+    Note,
     Para,
     Quote,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    is_blank,
     plain_inlines,
 )
 from citekit.writers import Diagnostic, _xml
 from citekit.writers._links import text_links
+from citekit.writers.epub import structure
 from citekit.writers.epub.text import absolute_http, clean, external_href, one_line
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -49,6 +58,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 STYLESHEET = "styles/epub.css"
 MAX_HEADING = 6
+_MARKS = {Strikeout: "del", Superscript: "sup", Subscript: "sub"}
+"""The XHTML element of each inline that only marks its content (pandoc's HTML uses ``del`` too)."""
 
 
 @dataclass
@@ -87,6 +98,12 @@ class Context:
     """The article's absolute URL, against which relative links are resolved."""
     diagnostics: list[Diagnostic]
     next_id: int = 0
+    notes: list[tuple[Block, ...]] = field(default_factory=list)
+    """Each note's blocks in the order referenced, across the book: note n is ``#fn-n``."""
+    notes_written: int = 0
+    """How many of ``notes`` have their aside written (the rest belong to the page being built)."""
+    images: list[structure.BookImage] = field(default_factory=list)
+    """The image files the book carries, in the order shown."""
 
     @property
     def own_labels(self) -> bool:
@@ -174,6 +191,12 @@ def render_inlines(parent: etree._Element, inlines: Sequence[Inline], ctx: Conte
             case LineBreak():
                 text_run.flush()
                 sub(parent, "br")
+            case Strikeout(content=content) | Superscript(content=content) | Subscript(content=content):
+                text_run.flush()
+                render_inlines(sub(parent, _MARKS[type(node)]), content, ctx, where, in_link)
+            case Note(blocks=blocks):
+                text_run.flush()
+                structure.note_reference(parent, blocks, ctx)
             case _:
                 assert_never(node)
     if run is None:
@@ -233,7 +256,7 @@ def render_blocks(parent: etree._Element, blocks: Sequence[Block], ctx: Context,
         match block:
             case Para(content=content):
                 has_break = any(isinstance(node, LineBreak) for node in content)
-                if not clean(plain_inlines(content)).strip() and not has_break:
+                if not clean(plain_inlines(content)).strip() and not has_break and is_blank(content):
                     continue
                 render_inlines(sub(parent, "p"), content, ctx, here)
             case Heading(level=level, content=content):
@@ -266,6 +289,12 @@ def render_blocks(parent: etree._Element, blocks: Sequence[Block], ctx: Context,
                     render_blocks(sub(listing, "li"), item, ctx, f"{here}.items[{number}]", None)
             case Rule():
                 sub(parent, "hr")
+            case CodeBlock():
+                structure.render_code(parent, block)
+            case Figure():
+                structure.render_figure(parent, block, ctx, here)
+            case Table():
+                structure.render_table(parent, block, ctx, here)
             case _:
                 assert_never(block)
         written += 1
@@ -303,8 +332,10 @@ def text_page(document: Document, ctx: Context, title: str) -> Page | None:
     section = sub(body, "section", aria_labelledby="text-title")
     sub(section, "h1", id="text-title").text = clean(title)
     entry = TocEntry(label=title, href="text.xhtml")
-    if not render_blocks(section, document.body, ctx, "body", Outline(page="text.xhtml", entry=entry)):
+    outline = Outline(page="text.xhtml", entry=entry)
+    if not render_blocks(section, document.body, ctx, "body", outline):
         return None
+    structure.render_notes(section, ctx, outline)
     return Page(name="text.xhtml", root=html, landmark="bodymatter", landmark_label=title, toc=[entry])
 
 
@@ -346,6 +377,7 @@ def back_page(document: Document, ctx: Context) -> Page | None:
         written = sum(render_blocks(section, blocks, ctx, where, outline) for where, blocks in items)
         if written:
             entries.append(entry)
+            structure.render_notes(section, ctx, outline)
         else:
             body.remove(section)
     if not entries:

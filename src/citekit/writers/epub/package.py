@@ -15,6 +15,7 @@ from lxml import etree
 from citekit.derive import display_title, inverted_name, parse_date, rights_summary, timestamp
 from citekit.model import Document, plain_blocks
 from citekit.writers.epub.content import EPUB_TYPE, XHTML_NS, XML_LANG, Page
+from citekit.writers.epub.structure import BookImage
 from citekit.writers.epub.text import UNDETERMINED, absolute_http, external_href, one_line
 
 OPF_NS = "http://www.idpf.org/2007/opf"
@@ -55,6 +56,12 @@ class Evaluation:
 
     failures: tuple[str, ...]
     default_stylesheet: bool
+    images: int = 0
+    """Images the book shows (``img`` elements)."""
+    undescribed_images: int = 0
+    """Images with no text alternative, no caption naming them, and no decorative mark."""
+    tables: int = 0
+    """Tables in the book."""
 
     @property
     def conforms(self) -> bool:
@@ -91,6 +98,7 @@ def evaluate(pages: Sequence[Page], nav: etree._Element, language: str,
         for anchor in root.iter(f"{{{XHTML_NS}}}a"):
             if not _text(anchor).strip():
                 failures.append(f"{name}: a link without text")
+        failures += _image_and_table_failures(name, root)
     toc = [n for n in nav.iter(f"{{{XHTML_NS}}}nav") if n.get(EPUB_TYPE) == "toc"]
     targets = [str(a.get("href")) for n in toc for a in n.iter(f"{{{XHTML_NS}}}a")]
     if not targets:
@@ -99,12 +107,40 @@ def evaluate(pages: Sequence[Page], nav: etree._Element, language: str,
         page, _, fragment = target.partition("#")
         if page not in ids_by_page or (fragment and fragment not in ids_by_page[page]):
             failures.append(f"nav.xhtml: table of contents entry {target} leads nowhere")
-    return Evaluation(failures=tuple(failures), default_stylesheet=default_stylesheet)
+    images = sum(1 for page in pages for _ in page.root.iter(f"{{{XHTML_NS}}}img"))
+    tables = sum(1 for page in pages for _ in page.root.iter(f"{{{XHTML_NS}}}table"))
+    undescribed = sum(1 for failure in failures if failure.endswith("has no text alternative"))
+    return Evaluation(failures=tuple(failures), default_stylesheet=default_stylesheet, images=images,
+                      undescribed_images=undescribed, tables=tables)
+
+
+def _image_and_table_failures(name: str, root: etree._Element) -> list[str]:
+    """Images need a text alternative (``alt``, a caption naming them, or a decorative mark);
+    tables need header cells (WCAG 1.3.1: a reader must be able to tell what a cell is about)."""
+    failures = []
+    ids = {str(e.get("id")) for e in root.iter() if e.get("id")}
+    for img in root.iter(f"{{{XHTML_NS}}}img"):
+        named = bool((img.get("alt") or "").strip()) or img.get("aria-labelledby") in ids
+        decorative = img.get("alt") == "" and img.get("role") == "presentation"
+        if not (named or decorative):
+            failures.append(f"{name}: an image ({img.get('src')}) has no text alternative")
+    for table in root.iter(f"{{{XHTML_NS}}}table"):
+        if next(table.iter(f"{{{XHTML_NS}}}th"), None) is None:
+            failures.append(f"{name}: a table has no header cells")
+    return failures
 
 
 def _summary(evaluation: Evaluation) -> str:
-    text = ("Text only: no images, audio or video. Headings, a table of contents and landmarks give "
-            "structural navigation; the reading order follows the article.")
+    if evaluation.images:
+        shown = "1 image" if evaluation.images == 1 else f"{evaluation.images} images"
+        text = (f"Text with {shown}, no audio or video; images are described by their text alternatives "
+                "or captions, and those only decorative are marked so.")
+    else:
+        text = "Text only: no images, audio or video."
+    text += (" Headings, a table of contents and landmarks give structural navigation; the reading order "
+             "follows the article.")
+    if evaluation.tables and not any(f.endswith("a table has no header cells") for f in evaluation.failures):
+        text += " Tables have header cells marked with their scope."
     if evaluation.default_stylesheet:
         text += " The stylesheet sets no fixed font sizes or colours, so reader settings apply."
     if evaluation.conforms:
@@ -117,7 +153,7 @@ def _summary(evaluation: Evaluation) -> str:
 
 
 def package_document(document: Document, pages: Sequence[Page], language: str,
-                     evaluation: Evaluation) -> bytes:
+                     evaluation: Evaluation, images: Sequence[BookImage] = ()) -> bytes:
     meta, rights = document.metadata, document.rights
     package = etree.Element(f"{{{OPF_NS}}}package", nsmap={None: OPF_NS},  # type: ignore[dict-item]
                             attrib={"version": "3.0", "unique-identifier": "pub-id"})
@@ -170,8 +206,15 @@ def package_document(document: Document, pages: Sequence[Page], language: str,
     meta_property("dcterms:modified", modified(document).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     meta_property("schema:accessMode", "textual")
-    meta_property("schema:accessModeSufficient", "textual")
+    if evaluation.images:
+        meta_property("schema:accessMode", "visual")
+        meta_property("schema:accessModeSufficient", "textual,visual")
+    if not evaluation.undescribed_images:
+        # Text alone suffices when every image has a text alternative (checked, not assumed).
+        meta_property("schema:accessModeSufficient", "textual")
     features = ["structuralNavigation", "tableOfContents", "readingOrder"]
+    if evaluation.images and not evaluation.undescribed_images:
+        features.append("alternativeText")
     if evaluation.default_stylesheet:
         features.append("displayTransformability")
     for feature in features:
@@ -191,6 +234,9 @@ def package_document(document: Document, pages: Sequence[Page], language: str,
                          attrib={"media-type": "application/xhtml+xml"})
     etree.SubElement(manifest, f"{{{OPF_NS}}}item", id="css", href="styles/epub.css",
                      attrib={"media-type": "text/css"})
+    for number, image in enumerate(images, start=1):
+        etree.SubElement(manifest, f"{{{OPF_NS}}}item", id=f"image-{number}", href=image.name,
+                         attrib={"media-type": image.media_type})
     spine = etree.SubElement(package, f"{{{OPF_NS}}}spine")
     for page in pages:
         etree.SubElement(spine, f"{{{OPF_NS}}}itemref", idref=page.name.removesuffix(".xhtml"))

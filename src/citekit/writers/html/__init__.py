@@ -42,14 +42,16 @@ def stylesheet() -> tuple[str, str]:
 
 
 def content_security_policy(style_source: str) -> str:
-    """Nothing may load or run; the one inline stylesheet may apply."""
-    return f"default-src 'none'; style-src {style_source}; base-uri 'none'; form-action 'none'"
+    """Nothing may load or run; the one inline stylesheet may apply, and images the page carries as
+    ``data:`` URIs may show (they make no request)."""
+    return f"default-src 'none'; style-src {style_source}; img-src data:; base-uri 'none'; form-action 'none'"
 
 
 def write(document: Document, stream: IO[bytes], options: WriterOptions) -> Sequence[Diagnostic]:
     from citekit.writers._sections import http_url, matter
     from citekit.writers.html.body import Page, attribute, blocks, section, title_block
     from citekit.writers.html.head import head_tags
+    from citekit.writers.html.structure import footnotes
 
     diagnostics: list[Diagnostic] = []
     parts = matter(document, diagnostics)
@@ -59,7 +61,7 @@ def write(document: Document, stream: IO[bytes], options: WriterOptions) -> Sequ
         diagnostics.append(Diagnostic(field="metadata.language", supplied=True,
                                       message=f"language unknown ({shown}); wrote {UNDETERMINED!r}"))
     css, style_source = stylesheet()
-    page = Page(base_url=http_url(document.metadata.url), diagnostics=diagnostics)
+    page = Page(base_url=http_url(document.metadata.url), diagnostics=diagnostics, matter=parts)
     lang = attribute(parts.language or UNDETERMINED)
     policy = attribute(content_security_policy(style_source))
     page.add(f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=\"utf-8\">\n",
@@ -73,6 +75,7 @@ def write(document: Document, stream: IO[bytes], options: WriterOptions) -> Sequ
     sections = (*parts.back, parts.colophon)
     for number, part in enumerate(sections[:-1], start=1):
         section(page, part, parts, number)
+    footnotes(page, parts, len(sections))
     page.add("<footer>\n")
     section(page, parts.colophon, parts, len(sections))
     page.add("</footer>\n</article>\n</main>\n</body>\n</html>\n")

@@ -15,25 +15,34 @@ from typing import assert_never
 from citekit.model import (
     Block,
     Code,
+    CodeBlock,
     Emph,
+    Figure,
     Heading,
     Inline,
     LineBreak,
     Link,
     ListBlock,
+    Note,
     Para,
     Quote,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
     plain_inlines,
 )
 from citekit.writers import Diagnostic
 from citekit.writers._links import absolute_url
 from citekit.writers._sections import Matter, Section
 from citekit.writers._text import clean
+from citekit.writers.html import structure
 
 MAX_HEADING = 6
+_MARKS = {Strikeout: "del", Superscript: "sup", Subscript: "sub"}
 
 
 def text(value: str) -> str:
@@ -53,7 +62,12 @@ class Page:
     base_url: str | None
     """The article's absolute address: relative links are resolved against it."""
     diagnostics: list[Diagnostic]
+    matter: Matter
     parts: list[str] = field(default_factory=list)
+    notes: list[tuple[Block, ...]] = field(default_factory=list)
+    """Every note referenced so far, in order: note N is ``notes[N - 1]``."""
+    figures: int = 0
+    """Figures written so far (their captions' ids)."""
     previous_level: int = 1
     """The last heading level written: headings never skip a level (WCAG 1.3.1)."""
 
@@ -95,6 +109,13 @@ def inlines(page: Page, nodes: Sequence[Inline], where: str, in_link: bool = Fal
                 link(page, content, url, where, in_link)
             case LineBreak():
                 page.add("<br>")
+            case Strikeout(content=content) | Superscript(content=content) | Subscript(content=content):
+                tag = _MARKS[type(node)]
+                page.add(f"<{tag}>")
+                inlines(page, content, where, in_link)
+                page.add(f"</{tag}>")
+            case Note(blocks=content):
+                structure.note_reference(page, content)
             case _:
                 assert_never(node)
 
@@ -141,6 +162,12 @@ def blocks(page: Page, nodes: Sequence[Block], where: str, outline: bool = True)
                 list_block(page, ordered, items, start, here)
             case Rule():
                 page.add("<hr>\n")
+            case CodeBlock():
+                structure.code_block(page, node)
+            case Figure():
+                structure.figure(page, node, page.matter, here)
+            case Table():
+                structure.table(page, node, here)
             case _:
                 assert_never(node)
 

@@ -16,18 +16,26 @@ from citekit.derive import Labels, labels_for
 from citekit.model import (
     Block,
     Code,
+    CodeBlock,
     Document,
     Emph,
+    Figure,
     Heading,
     Inline,
     LineBreak,
     Link,
     ListBlock,
+    Note,
     Para,
     Quote,
     Rule,
     Str,
+    Strikeout,
     Strong,
+    Subscript,
+    Superscript,
+    Table,
+    is_blank,
     plain_blocks,
     plain_inlines,
     safe_url,
@@ -35,7 +43,11 @@ from citekit.model import (
 from citekit.writers import Diagnostic
 from citekit.writers._links import absolute_url
 from citekit.writers._xml import TextRun
+from citekit.writers.jats import structure
 from citekit.writers.jats.xmltree import HREF, TITLE, Element, append_text, clean, has_content, sub
+
+_MARKS = {Strikeout: "strike", Superscript: "sup", Subscript: "sub"}
+"""The JATS element of each inline that only marks its content."""
 
 
 @dataclass(slots=True)
@@ -50,6 +62,12 @@ class Context:
     """Ordered lists given an id so far (list-1, …), for ``continued-from``."""
     last_ordered: tuple[Element, int] | None = None
     """The latest ordered list and the number its next item would have."""
+    notes: list[tuple[Block, ...]] = field(default_factory=list)
+    """Each note's blocks, in the order referenced: note n is ``fn-n``."""
+    figures: int = 0
+    """Figures written so far (ids fig-1, …)."""
+    tables: int = 0
+    """Tables written so far (ids table-1, …)."""
 
     @property
     def labels(self) -> Labels:
@@ -123,6 +141,12 @@ def render_inlines(parent: Element, inlines: tuple[Inline, ...], ctx: Context, w
                 describe_link(link, target, title, ctx.labels)
             case LineBreak():
                 text_run.add("\n")
+            case Strikeout(content=content) | Superscript(content=content) | Subscript(content=content):
+                text_run.flush()
+                render_inlines(sub(parent, _MARKS[type(node)]), content, ctx, where, links=links)
+            case Note(blocks=blocks):
+                text_run.flush()
+                structure.note_reference(parent, blocks, ctx, link=links)
             case _:
                 assert_never(node)
     if run is None:
@@ -140,7 +164,8 @@ def split_lines(inlines: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
         match node:
             case LineBreak():
                 lines.append([])
-            case Emph(content=content) | Strong(content=content) | Link(content=content) if any(
+            case Emph(content=content) | Strong(content=content) | Link(content=content) | Strikeout(
+                    content=content) | Superscript(content=content) | Subscript(content=content) if any(
                     _has_break(n) for n in content):
                 for number, part in enumerate(split_lines(content)):
                     if number:
@@ -156,9 +181,10 @@ def _has_break(node: Inline) -> bool:
     match node:
         case LineBreak():
             return True
-        case Emph(content=content) | Strong(content=content) | Link(content=content):
+        case Emph(content=content) | Strong(content=content) | Link(content=content) | Strikeout(
+                content=content) | Superscript(content=content) | Subscript(content=content):
             return any(_has_break(n) for n in content)
-        case Str() | Code():
+        case Str() | Code() | Note():
             return False
         case _:
             assert_never(node)
@@ -179,7 +205,7 @@ def render_title(parent: Element, inlines: tuple[Inline, ...], ctx: Context, whe
 def render_paragraph(parent: Element, content: tuple[Inline, ...], ctx: Context, where: str) -> None:
     """One ``p`` per line of the paragraph; nothing for an empty one."""
     for line in split_lines(content):
-        if plain_inlines(line).strip():
+        if not is_blank(line):
             render_inlines(sub(parent, "p"), line, ctx, where)
 
 
@@ -224,6 +250,12 @@ def render_block(parent: Element, block: Block, ctx: Context, where: str) -> Non
         case Rule():
             # JATS has no block-level thematic break (Archiving allows hr inside p, Publishing not).
             ctx.note(where, "horizontal rule left out: JATS has no thematic break between paragraphs")
+        case CodeBlock():
+            structure.render_code(parent, block)
+        case Figure():
+            structure.render_figure(parent, block, ctx, where)
+        case Table():
+            structure.render_table(parent, block, ctx, where)
         case _:
             assert_never(block)
 
@@ -252,8 +284,8 @@ def render_list(parent: Element, block: ListBlock, ctx: Context, where: str) -> 
             sub(entry, "label", f"{number}.")
         for index, inner in enumerate(item):
             path = f"{where}.items[{number - block.start}][{index}]"
-            if isinstance(inner, Quote):
-                # list-item holds only p and list; a p may hold a disp-quote.
+            if isinstance(inner, Quote | CodeBlock | Figure | Table):
+                # list-item holds only p and list; a p may hold a disp-quote, code, fig or table-wrap.
                 holder = sub(entry, "p")
                 render_block(holder, inner, ctx, path)
                 if not has_content(holder):
@@ -295,6 +327,7 @@ def render_back(back: Element, ctx: Context) -> None:
             case _:
                 assert_never(item.kind)
     _rights_notes(back, ctx)
+    structure.render_notes(back, ctx)
 
 
 def _notes(back: Element, kind: str, blocks: tuple[Block, ...], ctx: Context, where: str) -> None:

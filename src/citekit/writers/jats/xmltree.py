@@ -29,7 +29,8 @@ _ELEMENT_ONLY = frozenset({
     "article", "front", "journal-meta", "journal-title-group", "publisher", "article-meta",
     "title-group", "contrib-group", "contrib", "name", "pub-date", "permissions", "license",
     "kwd-group", "custom-meta-group", "custom-meta", "body", "sec", "list", "list-item",
-    "disp-quote", "back", "bio", "notes", "ref-list", "ref",
+    "disp-quote", "back", "bio", "notes", "ref-list", "ref", "fig", "caption", "table-wrap", "table",
+    "thead", "tbody", "tfoot", "tr", "fn-group", "fn",
 })
 
 Element = etree._Element

@@ -129,15 +129,16 @@ def write_markdown(document: Document, stream: IO[bytes], options: TextOptions) 
 
     diagnostics: list[Diagnostic] = []
     body = _pandoc(document, MARKDOWN_VARIANT, [f"--wrap={_checked_wrap(options.wrap)}"], diagnostics,
-                   profile=Profile(keep_relative_links=True))
+                   profile=Profile(keep_relative_links=True, images="address", alt_in_figures=False,
+                                   pipe_tables=True))
     stream.write(front_matter.dump(document.metadata, document.rights).encode("utf-8"))
     stream.write(b"\n" + body)
     return diagnostics
 
 
-MARKDOWN_VARIANT = "markdown-smart-simple_tables-multiline_tables-grid_tables-raw_html-raw_attribute"
+MARKDOWN_VARIANT = "markdown-smart-simple_tables-multiline_tables-grid_tables-raw_html-raw_attribute-link_attributes"
 """pandoc's Markdown as the Markdown reader reads it back: typographic characters kept as they are
-(no ``smart``), tables as pipe tables, no raw HTML or raw blocks."""
+(no ``smart``), tables as pipe tables, no raw HTML or raw blocks, no ``{attributes}`` after images."""
 
 
 def write_rst(document: Document, stream: IO[bytes], options: TextOptions) -> Sequence[Diagnostic]:
@@ -145,7 +146,7 @@ def write_rst(document: Document, stream: IO[bytes], options: TextOptions) -> Se
 
     diagnostics: list[Diagnostic] = []
     stream.write(_pandoc(document, "rst", ["--standalone", f"--wrap={_checked_wrap(options.wrap)}"],
-                         diagnostics, profile=Profile(flat_inlines=True)))
+                         diagnostics, profile=Profile(flat_inlines=True, images="address")))
     return diagnostics
 
 

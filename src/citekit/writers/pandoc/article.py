@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from citekit.derive import licence_line, rights_line, sentences, source_line
-from citekit.front_matter import BACK_ITEM
+from citekit.front_matter import BACK_INDEX, BACK_ITEM
 from citekit.model import Document
 from citekit.pandoc import api_version
 from citekit.writers import Diagnostic
 from citekit.writers._sections import Matter, Section, http_url, matter
 from citekit.writers.pandoc.ast import (
     Context,
+    ImagePolicy,
     Node,
     blocks,
     div,
@@ -33,8 +34,8 @@ from citekit.writers.pandoc.ast import (
     meta_text,
     span,
     text_nodes,
-    unnested_blocks,
 )
+from citekit.writers.pandoc.rst import unnested_blocks
 
 FROM_METADATA = "metadata"
 """The class of a part citekit wrote from the document's fields."""
@@ -53,13 +54,20 @@ class Profile:
     flat_inlines: bool = False
     """True for formats whose inline markup cannot nest (reStructuredText): nested markup is set
     plainly here, in linear time, and reported."""
+    images: ImagePolicy = "embed"
+    """Where the format's images come from (:data:`~citekit.writers.pandoc.ast.ImagePolicy`)."""
+    alt_in_figures: bool = True
+    """False when a figure's image cannot have a description apart from its caption (Markdown)."""
+    pipe_tables: bool = False
+    """True when the format's tables are pipe tables, which cannot hold every table (Markdown)."""
 
 
 def article(document: Document, profile: Profile, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     """The pandoc JSON document for ``document``."""
     parts = matter(document, diagnostics)
     ctx = Context(base_url=http_url(document.metadata.url), keep_relative=profile.keep_relative_links,
-                  diagnostics=diagnostics)
+                  diagnostics=diagnostics, images=profile.images, image_not_included=parts.labels.image_not_included,
+                  alt_in_figures=profile.alt_in_figures, pipe_tables=profile.pipe_tables)
     content = blocks(document.body, ctx, "body")
     for section in (*parts.back, parts.colophon):
         content.append(section_div(section, parts, ctx))
@@ -80,8 +88,10 @@ def section_div(section: Section, parts: Matter, ctx: Context) -> Node:
     inner = [header(1, heading)]
     for part in section.parts:
         where = f"back[{part.back_index}]" if part.back_index is not None else section.role
-        inner.append(div([BACK_ITEM if part.back_index is not None else FROM_METADATA],
-                         blocks(part.blocks, ctx, where)))
+        if part.back_index is None:
+            inner.append(div([FROM_METADATA], blocks(part.blocks, ctx, where)))
+        else:  # its place among the document's back matter (sections group the items by role)
+            inner.append(div([BACK_ITEM], blocks(part.blocks, ctx, where), [(BACK_INDEX, str(part.back_index))]))
     return div([section.role], inner)
 
 

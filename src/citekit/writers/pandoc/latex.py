@@ -92,4 +92,4 @@ def latex_profile(options: Any) -> Profile:
     ]
     if options.mainfont:
         extra.append(("mainfont", meta_string(options.mainfont)))
-    return Profile(extra_meta=tuple(extra))
+    return Profile(extra_meta=tuple(extra), images="none")

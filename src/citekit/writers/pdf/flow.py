@@ -23,18 +23,23 @@ from citekit.derive import (
 )
 from citekit.model import (
     Block,
+    CodeBlock,
     Document,
+    Figure,
     Heading,
     ListBlock,
     Notice,
     Para,
     Quote,
     Rule,
+    Table,
+    is_blank,
     plain_block,
     plain_inlines,
 )
 from citekit.writers import Diagnostic
 from citekit.writers._links import text_links
+from citekit.writers.pdf import structure
 from citekit.writers.pdf.markup import (
     InlineContext,
     clean_text,
@@ -113,13 +118,16 @@ class FlowBuilder:
         self.link_colour = style.colours.get("link", "#0000ee")
         self.language = meta.language
         self.labels = labels_for(meta.language)
+        self.notes: list[tuple[Block, ...]] = []
+        """Each note referenced so far, in reading order (endnotes: :mod:`.structure`)."""
+        self.notes_written = 0
 
     # ---------------------------------------------------------------------------------------
     # Small helpers
 
     def _context(self, field: str) -> InlineContext:
         return InlineContext(mono_font=self.style.mono_font, link_colour=self.link_colour,
-                             base_url=self.base_url, field=field, diagnostics=self.diagnostics)
+                             base_url=self.base_url, field=field, diagnostics=self.diagnostics, notes=self.notes)
 
     def paragraph(self, markup: str, role: str, *, left: float = 0, right: float = 0,
                   space_after: float | None = None, bullet: str | None = None,
@@ -189,9 +197,11 @@ class FlowBuilder:
 
         flowables = self.title_block()
         flowables += self.blocks(self.document.body, "body", field="body")
+        flowables += structure.notes_section(self)
         flowables.append(HRFlowable(width="100%", thickness=0.5, color=HexColor(self.style.colours["rule"]),
                                     spaceBefore=10, spaceAfter=0))
         flowables += self.back_matter()
+        flowables += structure.notes_section(self)
         flowables += self.rights_section()
         return flowables
 
@@ -265,9 +275,9 @@ class FlowBuilder:
 
         match block:
             case Para(content=content):
-                markup = inline_markup(content, self._context(field))
-                if not plain_inlines(content).strip() and bullet is None:
+                if is_blank(content) and bullet is None:
                     return []
+                markup = inline_markup(content, self._context(field))
                 return self.paragraph(markup, role, left=left, right=right, bullet=bullet,
                                       space_after=space_after)
             case Heading(level=level, content=content):
@@ -292,6 +302,12 @@ class FlowBuilder:
             case Rule():
                 return [HRFlowable(width="30%", thickness=0.6, color=HexColor(self.style.colours["rule"]),
                                    spaceBefore=4, spaceAfter=12, hAlign="CENTER")]
+            case CodeBlock():
+                return structure.code_block(self, block, left)
+            case Figure():
+                return structure.figure(self, block, field)
+            case Table():
+                return structure.table(self, block, field, in_cell=role in {"cell", "cell_header"})
             case _:
                 assert_never(block)
 
@@ -424,7 +440,52 @@ class FlowBuilder:
         return footer_line(self.document)
 
 
+_FOOTER_CHARACTERS = 400
+"""A footer shows two lines: only a long line's start is measured."""
+_FOOTER_GAP = 18.0
+"""Points between the footer's text and its page label."""
+
+
 def footer_line(document: Document) -> str:
     """The copyright line for every page's footer; the source attribution (without its address),
-    else the title, when the article prints no copyright."""
-    return rights_line(document) or " ".join((document.rights.source or "").split()) or pdf_title(document).value
+    else the title, when the article prints no copyright. A line longer than the footer's two lines
+    is cut at a word and ends with "…" (the colophon prints it whole)."""
+    line = rights_line(document) or " ".join((document.rights.source or "").split()) or pdf_title(document).value
+    line = " ".join(line[:_FOOTER_CHARACTERS].split())
+    return _fit_footer(line, labels_for(document.metadata.language).page.format(number=999, total=999))
+
+
+def footer_width(label: str) -> float:
+    """The width the footer's text may take beside ``label``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from citekit.writers.pdf.style import load_style
+
+    style = load_style()
+    footer = style.role("footer")
+    return float(style.text_width - stringWidth(label, footer.font, footer.size) - _FOOTER_GAP)
+
+
+def _fit_footer(line: str, widest_label: str) -> str:
+    """``line`` as it fits two footer lines beside the widest page label, cut at a word with "…"."""
+    from reportlab.lib.utils import simpleSplit
+
+    from citekit.writers.pdf.style import load_style
+
+    footer = load_style().role("footer")
+    width = footer_width(widest_label)
+
+    def fits(text: str) -> bool:
+        return len(simpleSplit(text, footer.font, footer.size, width)) <= 2
+
+    if fits(line):
+        return line
+    words = line.split(" ")
+    low, high = 0, len(words)  # the most words that fit with " …" after them: between low and high
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(" ".join(words[:middle]).rstrip(" ,;:.") + " …"):
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low]).rstrip(" ,;:.") + " …"

@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from typing import assert_never
 from urllib.parse import quote, urlsplit
 
-from citekit.model import Code, Emph, Inline, LineBreak, Link, Str, Strong
+from citekit.model import (
+    Block,
+    Code,
+    Emph,
+    Inline,
+    LineBreak,
+    Link,
+    Note,
+    Str,
+    Strikeout,
+    Strong,
+    Subscript,
+    Superscript,
+)
 from citekit.writers import Diagnostic
 from citekit.writers._links import absolute_url
 
@@ -66,6 +79,14 @@ class InlineContext:
     """The document field being converted, for diagnostics ("body[3]")."""
     diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
     """Collected diagnostics (links that could not be made live)."""
+    notes: list[tuple[Block, ...]] = dataclasses.field(default_factory=list)
+    """Each note referenced so far (shared by the whole document): note n links to ``citekit-note-n``."""
+    in_link: bool = False
+    """True inside a link's text, where a note's number cannot be a link of its own."""
+
+
+_MARKS = {Strikeout: "strike", Superscript: "super", Subscript: "sub"}
+"""The paragraph-markup tag of each inline that only marks its content."""
 
 
 def inline_markup(inlines: tuple[Inline, ...], context: InlineContext) -> str:
@@ -82,7 +103,8 @@ def inline_markup(inlines: tuple[Inline, ...], context: InlineContext) -> str:
             case Code(text=text):
                 parts.append(f'<font name="{context.mono_font}">{escape_text(text)}</font>')
             case Link(content=content, url=url):
-                text = inline_markup(content, context) if content else escape_text(url)
+                text = inline_markup(content, dataclasses.replace(context, in_link=True)) if content \
+                    else escape_text(url)
                 target = live_url(url, context.base_url)
                 if target is None:
                     context.diagnostics.append(Diagnostic(
@@ -95,9 +117,24 @@ def inline_markup(inlines: tuple[Inline, ...], context: InlineContext) -> str:
                                  f"{text}</a>")
             case LineBreak():
                 parts.append("<br/>")
+            case Strikeout(content=content) | Superscript(content=content) | Subscript(content=content):
+                tag = _MARKS[type(node)]
+                parts.append(f"<{tag}>{inline_markup(content, context)}</{tag}>")
+            case Note(blocks=blocks):
+                parts.append(_note_reference(blocks, context))
             case _:
                 assert_never(node)
     return "".join(parts)
+
+
+def _note_reference(blocks: tuple[Block, ...], context: InlineContext) -> str:
+    """The note's number, raised and linked to the note (endnotes: :mod:`.structure`)."""
+    context.notes.append(blocks)
+    number = len(context.notes)
+    anchor = f'<a name="citekit-noteref-{number}"/>'
+    if context.in_link:
+        return f"{anchor}<super>{number}</super>"
+    return f'{anchor}<super><a href="#citekit-note-{number}" color="{context.link_colour}">{number}</a></super>'
 
 
 def link_markup(url: str, label: str | None, link_colour: str) -> str:

@@ -29,9 +29,7 @@ from citekit.writers.pdf.flow import FlowBuilder, OutlineEntry, pdf_title
 from citekit.writers.pdf.markup import clean_text, live_url
 from citekit.writers.pdf.style import PageStyle, covered, load_style
 
-_FOOTER_CHARACTERS = 400
 _PAPER = {"a4": (595.2755905511812, 841.8897637795277), "letter": (612.0, 792.0)}
-
 
 def pdf_date(value: str | None) -> str | None:
     """A PDF date string (PDF 32000 §7.9.4) at the precision of the ISO date, or None."""
@@ -230,9 +228,8 @@ class _Job:
                  content: str) -> None:
         self.style = style
         self.info = InfoValues(document)
-        # The footer shows two lines at most and is re-measured on every page: a long title or
-        # rights line would cost its length once per page, so only its start is kept.
-        self.footer = clean_text(" ".join(builder.footer_text()[:_FOOTER_CHARACTERS].split()))
+        # The footer is fitted to two lines once (flow.footer_line); each page draws it as it is.
+        self.footer = clean_text(builder.footer_text())
         self.page_label = labels_for(document.metadata.language).page
         self.page_size = _PAPER[paper]
         self.bookmarks: dict[int, list[tuple[OutlineEntry, float]]] = {}
@@ -259,9 +256,7 @@ class _Job:
         canvas.setFont(footer.font, footer.size)
         canvas.drawRightString(right, baseline, label)
         lines = simpleSplit(self.footer, footer.font, footer.size, self.style.text_width - label_width - 18)
-        if len(lines) > 2:
-            lines = [lines[0], lines[1].rstrip() + " …"]
-        for index, line in enumerate(lines):
+        for index, line in enumerate(lines[:2]):
             canvas.drawString(left, baseline - index * footer.leading, line)
         canvas.restoreState()
 
