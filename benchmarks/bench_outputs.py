@@ -1,6 +1,6 @@
 """The new output formats against their targets, each in one run on this machine.
 
-    .venv/bin/python benchmarks/bench_outputs.py             # 41 corpus articles, 5 rounds
+    .venv/bin/python benchmarks/bench_outputs.py             # every corpus article, 5 rounds
     .venv/bin/python benchmarks/bench_outputs.py --rounds 3  # quicker
 
 For each pandoc-backed writer (docx, odt, markdown, latex, rst), per article and alternating in

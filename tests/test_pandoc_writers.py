@@ -473,3 +473,21 @@ def test_each_text_format_writes_the_structures_its_own_way(full_doc: Document) 
     assert "\\textsubscript{2}" in tex and "\\footnote{" in tex and "\\begin{longtable}" in tex
     assert "includegraphics" not in tex and tex.count("Image not included") == 2
     assert sum("image not included" in d.message for d in diagnostics) == 2
+
+
+def test_the_command_line_writes_every_new_format(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    formats = ["docx", "odt", "markdown", "latex", "rst", "html"]
+    result = CliRunner().invoke(main, ["convert", str(SEED), "--to", ",".join(formats), "-o", str(out), "-q",
+                                       "-j", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for kind in formats:
+        writer = get_writer(kind)
+        assert (out / f"{SEED.stem}{writer.suffix}").read_bytes() == write(_read(SEED), kind)[0]
+    # A reference document that is not one: a usage error naming the option, no file written.
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    again = CliRunner().invoke(main, ["convert", str(SEED), "--to", "docx", "--reference-doc", str(bad), "-o",
+                                      str(tmp_path / "bad-out"), "-q", "-j", "1"])
+    assert again.exit_code != 0 and "reference" in again.output.lower()
+    assert not list((tmp_path / "bad-out").glob("*.docx"))
