@@ -68,7 +68,7 @@ def test_write_takes_options_as_keywords_typed_or_as_strings(full_doc: Document)
 
 def test_write_refuses_unknown_formats_and_options(full_doc: Document) -> None:
     with pytest.raises(OptionError, match="unknown format"):
-        citekit.write(full_doc, "docx")
+        citekit.write(full_doc, "wordperfect")
     with pytest.raises(OptionError):
         citekit.write(full_doc, "citekit-json", colour="blue")
     with pytest.raises(OptionError):

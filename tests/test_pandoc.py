@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -101,6 +103,29 @@ def test_a_hanging_pandoc_is_stopped_with_what_it_started(tmp_path: Path) -> Non
         pandoc.run_pandoc(["--from=markdown"], b"text", timeout=1, binary=hanging)
     assert time.monotonic() - start < HARD_LIMIT_SECONDS
     child = int(pid_file.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_pandoc_run_ends_when_citekit_is_killed(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pandoc.pid"
+    sleeper = program(tmp_path, "pandoc", f'echo $$ > "{pid_file}"\nexec sleep 300\n')
+    script = ("from pathlib import Path\nfrom citekit import pandoc\n"
+              f"pandoc.run_pandoc([], b'text', timeout=300, binary=Path({str(sleeper)!r}))\n")
+    citekit = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + HARD_LIMIT_SECONDS
+        while not pid_file.exists() or not pid_file.read_text(encoding="utf-8").strip():
+            assert time.monotonic() < deadline, "the stand-in pandoc never started"
+            time.sleep(0.05)
+        child = int(pid_file.read_text(encoding="utf-8"))
+        assert _alive(child)
+    finally:
+        citekit.kill()  # SIGKILL: citekit runs no clean-up of its own
+        citekit.wait()
     deadline = time.monotonic() + 5
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)

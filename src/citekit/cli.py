@@ -282,9 +282,9 @@ def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str
     """Each writer's options from ``-O key=value`` and named flags; a key no writer knows is a usage error."""
     from citekit._suggest import did_you_mean
     from citekit.errors import CitekitError
-    from citekit.writers import file_options, parse_options
+    from citekit.writers import binary_file_options, file_options, parse_options
 
-    raw_options = _parse_pairs(writer_options, "-O")
+    raw_options: dict[str, Any] = dict(_parse_pairs(writer_options, "-O"))
     for key, value in flags.items():
         if value is not None:
             raw_options[key.removeprefix("_flag_")] = value
@@ -295,11 +295,13 @@ def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str
         listed = ", ".join(sorted(known)) or "none"
         _fail_usage(f"-O {unknown[0]}: not an option of {formats}{did_you_mean(unknown[0], known)} "
                     f"(options: {listed}; `citekit formats` describes them)")
-    # Options such as EPUB's --css name a file: the writers get its text, read here.
+    # Options such as EPUB's --css name a file: the writers get its text (or bytes: DOCX's
+    # --reference-doc), read here.
+    binary = {name for writer in writers for name in binary_file_options(writer)}
     for name in {name for writer in writers for name in file_options(writer)}:
         for key in {name, name.replace("_", "-")}:
             if key in raw_options:
-                raw_options[key] = _read_option_file(key, raw_options[key])
+                raw_options[key] = _read_option_file(key, raw_options[key], binary=name in binary)
     options = {}
     for writer in writers:
         accepted = {k: v for k, v in raw_options.items()
@@ -311,10 +313,11 @@ def _convert_writer_options(writers: Sequence[Any], writer_options: Sequence[str
     return options
 
 
-def _read_option_file(option: str, path: str) -> str:
-    """The text of the file a writer option names; a file that cannot be read is a usage error."""
+def _read_option_file(option: str, path: str, *, binary: bool = False) -> str | bytes:
+    """The text (or bytes) of the file a writer option names; a file that cannot be read is a usage error."""
     try:
-        return Path(path).read_bytes().decode("utf-8")
+        data = Path(path).read_bytes()
+        return data if binary else data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         _fail_usage(f"--{option}: cannot use {path}: {reason}")

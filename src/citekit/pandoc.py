@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from citekit._death import child_dies_with_us
 from citekit.errors import ToolError, ToolExit, ToolTimeout
 
 DISTRIBUTION = "pypandoc-binary"
@@ -104,6 +105,7 @@ def run_pandoc(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group: a timeout kills whatever it started too
+            preexec_fn=child_dies_with_us(),  # and it ends with citekit, even a citekit killed with SIGKILL
         )
     except OSError as error:
         raise ToolError(f"pandoc could not start ({program}): {error.strerror or error}") from error

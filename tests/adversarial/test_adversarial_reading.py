@@ -14,7 +14,7 @@ from adversarial_support import bounded
 
 import citekit
 from citekit.errors import InputError, WriterError
-from citekit.model import Document, Emph, Para, Str
+from citekit.model import Document, Emph, Para, Str, plain_blocks
 from citekit.nesting import MAX_NESTING, too_deep
 from citekit.readers import read_bytes, read_path
 from citekit.readers.limits import DEFAULT_MAX_INPUT_BYTES
@@ -94,6 +94,25 @@ def test_a_citekit_json_name_must_hold_a_document(text: str) -> None:
 def test_text_that_merely_starts_with_a_brace_is_article_text(opening: str) -> None:
     text = opening + cases.HEADER + "The body of the article, long enough to be a paragraph of prose.\n"
     assert not bounded(_read, text, "article.txt", seconds=20).ok().startswith("0 blocks")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+@pytest.mark.parametrize("name", [NAME, "saved.json", "notes.txt"])
+def test_document_json_saved_as_utf16_with_its_bom_is_document_json(codec: str, name: str) -> None:
+    text = cases.document_json('[{"type": "paragraph", "inlines": [{"type": "str", "text": "Stra\u00dfe"}]}]')
+    bom = b"\xfe\xff" if codec == "utf-16-be" else b""  # Python's "utf-16" writes its own BOM
+    assert bounded(_body_text, bom + text.encode(codec), name, seconds=10).ok() == "Stra\u00dfe"
+    broken = bounded(_read, BROKEN.encode("utf-16"), name, seconds=10).refused()
+    assert broken.startswith(f"{name}:2: not valid JSON")
+
+
+def _body_text(data: bytes, name: str) -> str:
+    return plain_blocks(read_bytes(data, name=name).body)
+
+
+def test_utf16_document_json_that_does_not_decode_names_the_file() -> None:
+    message = bounded(_read, b"\xff\xfe{\x00\"\x00\x00\xd8", NAME, seconds=10).refused()
+    assert message.startswith(NAME) and "UTF-16" in message
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,30 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from typing import Any
 
+from citekit._death import ask_for_death_signal as _ask_for_death_signal
 from citekit.batch.jobs import Job, JobResult, run_job
 from citekit.batch.report import InputReport
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _ask_for_death_signal() -> bool:
-    """Linux: SIGKILL this process when the thread that created it ends. False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
 
 
 def _alive(pid: int) -> bool:

@@ -55,6 +55,8 @@ def options_dict(options: WriterOptions) -> dict[str, Any]:
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, bytes):  # a file carried as bytes (a reference DOCX): recorded by its digest
+        return f"sha256:{hashlib.sha256(value).hexdigest()} ({len(value)} bytes)"
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return str(value)

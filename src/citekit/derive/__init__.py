@@ -8,7 +8,7 @@ the EPUB, JATS and the bibliographic formats give one answer for one document. N
 article text: it reads the model only.
 """
 
-from citekit.derive.dates import PartialDate, date_parts, parse_date, reader_date, year_of
+from citekit.derive.dates import FIXED_EPOCH, PartialDate, date_parts, parse_date, reader_date, timestamp, year_of
 from citekit.derive.keys import ascii_fold, citation_key_base, unique_keys
 from citekit.derive.labels import LABELS, Labels, has_labels, join_names, labels_for
 from citekit.derive.language import babel_locale, language_tag, primary_language
@@ -27,6 +27,7 @@ from citekit.derive.titles import DISPLAY_TITLE_WORDS, Derived, display_title
 
 __all__ = [
     "DISPLAY_TITLE_WORDS",
+    "FIXED_EPOCH",
     "LABELS",
     "Derived",
     "Labels",
@@ -53,6 +54,7 @@ __all__ = [
     "sentences",
     "source_line",
     "source_url",
+    "timestamp",
     "unique_keys",
     "whole_name",
     "year_of",

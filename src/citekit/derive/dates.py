@@ -84,6 +84,20 @@ def year_of(value: str | None) -> int | None:
     return date.year if date is not None else None
 
 
+FIXED_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
+"""The timestamp of a document without a date: the earliest a zip entry can record."""
+
+
+def timestamp(value: str | None) -> datetime.datetime:
+    """The instant files written for a document are stamped with (zip entries, "modified" and
+    "created" properties): the first moment of its date, else :data:`FIXED_EPOCH`; never the clock.
+    Dates outside the years a zip entry can hold (1980–2107) give the fixed epoch too."""
+    date = parse_date(value)
+    if date is None or not 1980 <= date.year <= 2107:
+        return FIXED_EPOCH
+    return datetime.datetime.combine(date.first_day(), datetime.time(), tzinfo=datetime.UTC)
+
+
 def reader_date(date: PartialDate, language: str | None) -> str:
     """``date`` as a reader of ``language`` expects it written (English when the language is unknown
     to CLDR): the long form for a full date, month and year, or the year alone."""

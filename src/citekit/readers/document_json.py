@@ -8,6 +8,7 @@ column, and be ``citekit-document/1``: another version is refused, never read as
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from citekit.errors import InputError
@@ -17,20 +18,39 @@ from citekit.readers import Reader
 _OPENING = re.compile(rb'(?:\xef\xbb\xbf)?\s*\{\s*"schema"\s*:')
 
 
+_MARKER = "citekit-document/"
+_UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+_HEAD_BYTES = 4096
+
+
+def _utf16(data: bytes) -> str | None:
+    """The UTF-16 codec (without BOM) of ``data`` when it opens with a UTF-16 byte-order mark.
+
+    Text files may be UTF-16 with a BOM (the text reader reads them), so document JSON saved that
+    way by an editor is still document JSON, not article text."""
+    return _UTF16_BOMS.get(data[:2])
+
+
 def sniff(data: bytes) -> bool:
     """True when ``data`` starts like document JSON (whether or not it parses: the reader says why not)."""
+    codec = _utf16(data)
+    if codec is not None:
+        head = data[2:2 + _HEAD_BYTES].decode(codec, "ignore").encode("utf-8")
+        return bool(_OPENING.match(head)) or (
+            head.lstrip().startswith(b"{") and _MARKER.encode(codec) in data)
     if _OPENING.match(data):
         return True
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b"citekit-document/" in data
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and _MARKER.encode() in data
 
 
 def decode(data: bytes, name: str | None) -> str:
-    """Document JSON's text: UTF-8 (RFC 8259), a BOM allowed."""
+    """Document JSON's text: UTF-8 (RFC 8259), a BOM allowed; UTF-16 only with its BOM."""
+    codec = _utf16(data) or "utf-8-sig"
     try:
-        return data.decode("utf-8-sig")
+        return data[2:].decode(codec) if codec != "utf-8-sig" else data.decode(codec)
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise InputError(f"document JSON is not valid UTF-8 (byte {error.start})", path=name, line=line) from error
+        what = codec.upper().removesuffix("-SIG")[:6]
+        raise InputError(f"document JSON is not valid {what} (byte {error.start})", path=name) from error
 
 
 def read(data: bytes, name: str | None) -> Document:

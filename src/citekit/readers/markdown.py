@@ -16,15 +16,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
+from citekit import front_matter
 from citekit.errors import InputError
 from citekit.model import (
     Alignment,
+    BackItem,
+    BackKind,
     Block,
     Code,
     CodeBlock,
@@ -44,6 +51,8 @@ from citekit.model import (
     Str,
     Strikeout,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     TableCell,
     TableRow,
@@ -79,7 +88,13 @@ FRONT_MATTER_KEYS: dict[str, tuple[str, ...]] = {
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(footnote_plugin)
+# Fenced divs (pandoc's ``::: {.class}``, MyST's ``:::``) are read as containers of their blocks.
+# pandoc's ``^superscript^`` and ``~subscript~`` (``~~strikeout~~`` is the strikethrough rule's).
+_PARSER = (MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+           .use(footnote_plugin).use(superscript_plugin).use(sub_plugin)
+           .use(container_plugin, name="div", validate=lambda params, *_: True))
+_TABLE_CAPTION = re.compile(r"(?:Table)?:[ \t]+")
+"""How pandoc's Markdown marks the paragraph after a table as its caption (``: Caption``)."""
 _ALIGN: dict[str, Alignment] = {"text-align:left": "left", "text-align:center": "center",
                                 "text-align:right": "right"}
 
@@ -95,6 +110,8 @@ def read(data: bytes, name: str | None) -> Document:
     """The document in a Markdown file."""
     text = decode_text(data, name=name)
     front, body_text, offset = split_front_matter(text, name)
+    if front_matter.is_complete(front):
+        return complete_document(front, text, body_text, data, name)
     stated = stated_values(front, text, name)
     blocks = blocks_of(body_text)
     if not stated.title and blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
@@ -182,10 +199,7 @@ def stated_values(front: dict[str, Any], text: str, name: str | None) -> Stated:
 def blocks_of(markdown: str) -> tuple[Block, ...]:
     """citekit blocks for a CommonMark text."""
     tree = SyntaxTreeNode(_PARSER.parse(markdown))
-    footnotes = {int(note.meta.get("id", -1)): note for child in tree.children if child.type == "footnote_block"
-                 for note in child.children if note.type == "footnote"}
-    converter = _Converter(footnotes)
-    return tuple(b for child in tree.children for b in converter.block(child, 0))
+    return tuple(_Converter.of(tree).blocks(tree.children, 0))
 
 
 class _Converter:
@@ -197,6 +211,12 @@ class _Converter:
         """Notes being converted: a note that references itself is not expanded again."""
         self.budget = ImageBudget()
         """Image bytes taken from ``data:`` URIs so far."""
+
+    @classmethod
+    def of(cls, tree: SyntaxTreeNode) -> _Converter:
+        """A converter for ``tree``, knowing its footnote definitions."""
+        return cls({int(note.meta.get("id", -1)): note for child in tree.children if child.type == "footnote_block"
+                    for note in child.children if note.type == "footnote"})
 
     def block(self, node: SyntaxTreeNode, depth: int) -> list[Block]:
         if depth > MAX_DEPTH:
@@ -213,11 +233,10 @@ class _Converter:
                 content = self.inlines(node.children[0].children if node.children else [], depth)
                 return [Heading(level=int(node.tag[1]), content=content)] if content else []
             case "blockquote":
-                inner = tuple(b for child in node.children for b in self.block(child, depth + 1))
+                inner = tuple(self.blocks(node.children, depth + 1))
                 return [Quote(blocks=inner)] if inner else []
             case "bullet_list" | "ordered_list":
-                items = tuple(tuple(b for child in item.children for b in self.block(child, depth + 1))
-                              for item in node.children)
+                items = tuple(tuple(self.blocks(item.children, depth + 1)) for item in node.children)
                 start = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else 1
                 return [ListBlock(ordered=node.type == "ordered_list", items=items, start=start)]
             case "hr":
@@ -228,8 +247,25 @@ class _Converter:
                 return [self.table(node, depth)]
             case "footnote_block":
                 return []  # each note is placed at its reference
+            case "container_div":
+                return self.blocks(node.children, depth + 1)
             case _:
                 return [Para(content=(Str(text=text),))] if (text := _text(node)) else []
+
+    def blocks(self, nodes: list[SyntaxTreeNode], depth: int) -> list[Block]:
+        """The blocks of sibling nodes; a paragraph after a table that opens with ``: `` is its caption."""
+        out: list[Block] = []
+        for node in nodes:
+            for block in self.block(node, depth):
+                if (isinstance(block, Para) and out and isinstance(out[-1], Table) and not out[-1].caption
+                        and block.content and isinstance(block.content[0], Str)
+                        and (mark := _TABLE_CAPTION.match(block.content[0].text))):
+                    first = block.content[0].text[mark.end():]
+                    caption = ((Str(text=first),) if first else ()) + block.content[1:]
+                    out[-1] = replace(out[-1], caption=(Para(content=caption),))
+                else:
+                    out.append(block)
+        return out
 
     def figure(self, inline: list[SyntaxTreeNode], depth: int) -> Figure | None:
         """A figure for a paragraph that is one image (pandoc's implicit figure: the description is the caption)."""
@@ -247,6 +283,8 @@ class _Converter:
     def table(self, node: SyntaxTreeNode, depth: int) -> Table:
         parts = {section.type: [self.row(row, depth) for row in section.children] for section in node.children}
         head, body = parts.get("thead", []), parts.get("tbody", [])
+        if all(not cell.blocks for row in head for cell in row.cells):
+            head = []  # pandoc writes a table without a header with an empty one
         first = node.children[0].children[0] if node.children and node.children[0].children else None
         alignments = tuple(_ALIGN.get(str(cell.attrs.get("style", "")), "default")
                            for cell in (first.children if first is not None else []))
@@ -286,10 +324,15 @@ class _Converter:
                     out.append(Emph(content=self.inlines(node.children, depth + 1)))
                 case "strong":
                     out.append(Strong(content=self.inlines(node.children, depth + 1)))
+                case "sup":
+                    out.append(Superscript(content=self.inlines(node.children, depth + 1)))
+                case "sub":
+                    out.append(Subscript(content=self.inlines(node.children, depth + 1)))
                 case "s":
                     out.append(Strikeout(content=self.inlines(node.children, depth + 1)))
                 case "link":
-                    out.extend(link_or_text(self.inlines(node.children, depth + 1), str(node.attrs.get("href", ""))))
+                    out.extend(link_or_text(self.inlines(node.children, depth + 1),
+                                           _iri(str(node.attrs.get("href", "")))))
                 case "image":
                     out.append(Str(text=str(node.attrs.get("alt", "")) or _text(node)))
                 case "footnote_ref":
@@ -308,8 +351,83 @@ def _code_block(node: SyntaxTreeNode) -> CodeBlock:
         return CodeBlock(text=text)
 
 
+_ENCODED_UTF8 = re.compile(r"(?:%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3})+")
+
+
+def _iri(href: str) -> str:
+    """``href`` with the non-ASCII characters markdown-it percent-encoded given back ("…", not
+    "%E2%80%A6"): the address as the text printed it. ASCII escapes (``%20``) stay as they are."""
+    from urllib.parse import unquote
+
+    def decoded(match: re.Match[str]) -> str:
+        try:
+            return unquote(match.group(0), errors="strict")
+        except UnicodeDecodeError:
+            return match.group(0)
+
+    return _ENCODED_UTF8.sub(decoded, href) if "%" in href else href
+
+
 def _text(node: SyntaxTreeNode) -> str:
     return " ".join((node.content or "".join(_text(c) for c in node.children)).split())
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown citekit wrote: the front matter holds every field, fenced divs mark the back matter
+
+
+_BACK_INDEX = re.compile(rf'\b{front_matter.BACK_INDEX}="?([0-9]{{1,6}})')
+
+
+def _classes(node: SyntaxTreeNode) -> set[str]:
+    """The classes of a fenced div: ``::: name`` or ``::: {.a .b}``."""
+    info = node.info.strip()
+    if info.startswith("{"):
+        return {word[1:] for word in info.strip("{}").split() if word.startswith(".")}
+    return {info.split()[0]} if info else set()
+
+
+def complete_document(front: dict[str, Any], text: str, body_text: str, data: bytes, name: str | None) -> Document:
+    """The document of Markdown whose front matter says it is complete (citekit wrote it): the
+    front matter gives every metadata and rights field; the sections after the body are fenced divs
+    classed by role, whose ``back-item`` parts are the back matter; their heading and the parts
+    written from the front matter (the colophon, keywords, bios from the author details) are left
+    out, since the front matter holds them. No text rule runs: the document was normalised already."""
+    import hashlib
+
+    from citekit._version import __version__
+    from citekit.model import Provenance
+
+    metadata, rights = front_matter.from_front_matter(front, name)
+    body_nodes: list[SyntaxTreeNode] = []
+    back: list[tuple[int, BackItem]] = []
+    tree = SyntaxTreeNode(_PARSER.parse(body_text))
+    converter = _Converter.of(tree)
+    for child in tree.children:
+        roles = _classes(child) & set(front_matter.SECTION_ROLES) if child.type == "container_div" else set()
+        if not roles:
+            body_nodes.append(child)
+            continue
+        role = roles.pop()
+        kind: BackKind = "bio" if role == "bio" else "links" if role == "links" else "note"
+        parts = child.children[1:] if child.children and child.children[0].type == "heading" else child.children
+        for part in parts:
+            if part.type == "container_div" and front_matter.BACK_ITEM not in _classes(part):
+                continue  # written from the front matter
+            blocks = tuple(converter.block(part, 0))
+            if blocks:
+                place = _BACK_INDEX.search(part.info) if part.type == "container_div" else None
+                back.append((int(place.group(1)) if place else len(back), BackItem(kind=kind, blocks=blocks)))
+    lines = text.split("\n", 400)[:400]
+    fields = tuple(FieldSource(field=field, lines=(number,), rule=f"front-matter:{key}", printed=lines[number - 1])
+                   for key, field in front_matter.FIELDS.items() if key in front
+                   for number in [next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 0)]
+                   if number)
+    provenance = Provenance(input_sha256=hashlib.sha256(data).hexdigest(), citekit_version=__version__,
+                            source_name=name, fields=fields)
+    in_order = tuple(item for _, item in sorted(back, key=lambda pair: pair[0]))
+    return Document(metadata=metadata, body=tuple(converter.blocks(body_nodes, 0)), back=in_order, rights=rights,
+                    provenance=provenance)
 
 
 READER = Reader(

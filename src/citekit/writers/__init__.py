@@ -52,9 +52,10 @@ def option(default: Any, *, help: str, flag: str | None = None, choices: Sequenc
            from_file: bool = False) -> Any:
     """Declare one writer option: its default, help text, optional named CLI flag and choices.
 
-    ``from_file``: the value is a text the command line reads from the file its flag names. The
-    option holds the text itself, so a worker on another machine needs no copy of the file, and
-    the batch's up-to-date check sees when the file changes.
+    ``from_file``: the value is a text the command line reads from the file its flag names (its
+    bytes, when the option is typed ``bytes``). The option holds the text or bytes itself, so a
+    worker on another machine needs no copy of the file, and the batch's up-to-date check sees
+    when the file changes.
     """
     return field(default=default, metadata={"help": help, "flag": flag, "choices": tuple(choices or ()),
                                             "from_file": from_file})
@@ -178,6 +179,13 @@ def file_options(writer: Writer) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(writer.options_type) if f.metadata.get("from_file"))
 
 
+def binary_file_options(writer: Writer) -> frozenset[str]:
+    """The file options whose value is the file's bytes, not its text (a reference DOCX): those typed
+    ``bytes``."""
+    hints = typing.get_type_hints(writer.options_type)
+    return frozenset(name for name in file_options(writer) if bytes in (hints[name], *typing.get_args(hints[name])))
+
+
 def write_bytes(
     document: Document, writer: Writer, options: WriterOptions | None = None
 ) -> tuple[bytes, tuple[Diagnostic, ...]]:
@@ -210,6 +218,7 @@ __all__ = [
     "Writer",
     "WriterOptions",
     "available_writers",
+    "binary_file_options",
     "file_options",
     "get_writer",
     "option",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from citekit.derive import display_title, inverted_name, parse_date, rights_summary
+from citekit.derive import display_title, inverted_name, parse_date, rights_summary, timestamp
 from citekit.model import Document, plain_blocks
 from citekit.writers.epub.content import EPUB_TYPE, XHTML_NS, XML_LANG, Page
 from citekit.writers.epub.structure import BookImage
@@ -23,9 +23,6 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
 ROOT_DIR = "EPUB"
 PACKAGE_PATH = f"{ROOT_DIR}/package.opf"
-
-FIXED_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
-"""Modification time when the document has no date: the earliest a zip entry can record."""
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
@@ -46,10 +43,7 @@ def identifier(document: Document) -> str:
 
 def modified(document: Document) -> datetime.datetime:
     """The document's date (its first day when partial), else the fixed epoch; never the clock."""
-    date = parse_date(document.metadata.date)
-    if date is None or not 1980 <= date.year <= 2107:  # the range a zip timestamp can hold
-        return FIXED_EPOCH
-    return datetime.datetime.combine(date.first_day(), datetime.time(), tzinfo=datetime.UTC)
+    return timestamp(document.metadata.date)
 
 
 # --------------------------------------------------------------------------------------------
