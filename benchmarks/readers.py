@@ -115,7 +115,10 @@ def speed(args: argparse.Namespace, scorer: ModuleType) -> None:
     for name, rate in rates.items():
         rounds = " ".join(f"{t:.1f}" for t in seconds[name])
         print(f"  {name:12} {rate:7.1f} pages/s  (seconds per round: {rounds})")
-    print(f"  ratio citekit/trafilatura: {rates['citekit'] / rates['trafilatura']:.2f}")
+    paired = [t / c for c, t in zip(seconds["citekit"], seconds["trafilatura"], strict=True)]
+    print(f"  speed ratio citekit/trafilatura per round: {' '.join(f'{r:.2f}' for r in paired)}; "
+          f"median {statistics.median(paired):.2f} "
+          f"(ratio of the median rates: {rates['citekit'] / rates['trafilatura']:.2f})")
 
 
 def speed_one(args: argparse.Namespace, scorer: ModuleType) -> None:

