@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from citekit._death import child_dies_with_us
+from citekit._death import dying_with_us
 from citekit.errors import ToolError, ToolExit, ToolTimeout
 
 DISTRIBUTION = "pypandoc-binary"
@@ -97,7 +97,12 @@ def run_pandoc(
     """
     program = binary if binary is not None else bundled_pandoc()
     limit = timeout if timeout is not None else timeout_for(len(input_bytes) + work_bytes)
-    command = [str(program), "+RTS", f"-M{MEMORY_LIMIT_MB}m", "-RTS", "--sandbox", *args]
+    if not (os.path.isfile(program) and os.access(program, os.X_OK)):
+        # Checked here: setpriv would start and then fail to run it, with its own message.
+        reason = "not an executable file" if os.path.exists(program) else "no such file"
+        raise ToolError(f"pandoc could not start ({program}): {reason}")
+    # Through setpriv where there is one, so a pandoc run ends with a citekit killed with SIGKILL.
+    command = [*dying_with_us(), str(program), "+RTS", f"-M{MEMORY_LIMIT_MB}m", "-RTS", "--sandbox", *args]
     try:
         process = subprocess.Popen(
             command,
@@ -105,7 +110,6 @@ def run_pandoc(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group: a timeout kills whatever it started too
-            preexec_fn=child_dies_with_us(),  # and it ends with citekit, even a citekit killed with SIGKILL
         )
     except OSError as error:
         raise ToolError(f"pandoc could not start ({program}): {error.strerror or error}") from error
