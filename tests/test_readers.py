@@ -557,6 +557,15 @@ def test_htmldate_finds_the_date_a_page_only_prints() -> None:
     assert document.metadata.date == "2020-05-12"
 
 
+def test_a_printed_date_is_read_the_same_whatever_the_day_of_the_run() -> None:
+    """htmldate's default latest date is today: a page printing a date after the run's day would be
+    read differently later. citekit gives it a fixed bound instead."""
+    page = PAGE.replace('<meta property="article:published_time" content="2021-03-04T23:30:00-05:00">', "")
+    page = page.replace("<p>By Jane Doe</p>", "<p>By Jane Doe</p><p>Published on 12 May 2031</p>")
+    document = read_bytes(page.replace("{JSONLD}", "{}").encode(), name="page.html")
+    assert document.metadata.date == "2031-05-12"
+
+
 @pytest.mark.parametrize(("value", "names"), [
     ("null", ()), ("By admin", ()), ("Genevieve Carlton, Ph.D.", ("Genevieve Carlton, Ph.D.",)),
     ("Zeige alle Beiträge von Michael Veeser →", ("Michael Veeser",)), ("Rodolfo Costa.", ("Rodolfo Costa",)),

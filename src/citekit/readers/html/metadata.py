@@ -177,6 +177,12 @@ def _local_date(stated: Choice | None, found: Callable[[bool], str | None] | Non
                   rejected=(stated.winner, *stated.rejected), why=f"the page's local date; {winner} is a UTC instant")
 
 
+HTMLDATE_LATEST = "2099-12-31"
+"""The latest date htmldate may return. Its default is today, which would make the same page read
+differently on a later day (the output must not depend on the clock); a fixed bound keeps it
+refusing implausible years without asking the clock."""
+
+
 def htmldate_of(root: lxml.html.HtmlElement) -> Callable[[bool], str | None]:
     """A date finder over the page's own tree (htmldate, offline: it is given a tree, never a URL, so
     nothing is fetched). ``find(extensive)``: the quick search reads the URL and the page's elements;
@@ -190,7 +196,8 @@ def htmldate_of(root: lxml.html.HtmlElement) -> Callable[[bool], str | None]:
         from htmldate import find_date
 
         try:
-            found = find_date(root, original_date=True, extensive_search=extensive, outputformat="%Y-%m-%d")
+            found = find_date(root, original_date=True, extensive_search=extensive, outputformat="%Y-%m-%d",
+                              max_date=HTMLDATE_LATEST)
         except Exception:  # htmldate's heuristics must never cost the page
             return None
         return str(found) if found else None
