@@ -491,3 +491,23 @@ def test_the_command_line_writes_every_new_format(tmp_path: Path) -> None:
                                       str(tmp_path / "bad-out"), "-q", "-j", "1"])
     assert again.exit_code != 0 and "reference" in again.output.lower()
     assert not list((tmp_path / "bad-out").glob("*.docx"))
+
+
+def test_rst_text_that_reads_like_a_directive_stays_text(tmp_path: Path) -> None:
+    """docutils runs ``.. include::`` and ``.. raw::`` wherever a text block opens with them, in the
+    body and in docinfo fields such as ``:Author:``: article text must never reach it as markup."""
+    import docutils.core
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENTS", encoding="utf-8")
+    include = f".. include:: {secret}"
+    document = Document(
+        metadata=Metadata(title="A title", subtitle=include, authors=(Author(name=include),), site=include),
+        body=(Para(content=(Str(text=include),)), Para(content=(Str(text=".. raw:: html"),)),
+              Para(content=(Str(text="..  include:: " + str(secret)),))),
+        rights=Rights(statement=include))
+    rst = write_bytes(document, get_writer("rst"))[0].decode("utf-8")
+    html = docutils.core.publish_string(rst, writer_name="html",
+                                        settings_overrides={"report_level": 5, "halt_level": 5}).decode("utf-8")
+    assert "SECRET-CONTENTS" not in html
+    assert html.count(f"include:: {secret}") >= 3

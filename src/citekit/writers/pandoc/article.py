@@ -35,7 +35,7 @@ from citekit.writers.pandoc.ast import (
     span,
     text_nodes,
 )
-from citekit.writers.pandoc.rst import unnested_blocks
+from citekit.writers.pandoc.rst import literal_meta, unnested_blocks
 
 FROM_METADATA = "metadata"
 """The class of a part citekit wrote from the document's fields."""
@@ -77,8 +77,10 @@ def article(document: Document, profile: Profile, diagnostics: list[Diagnostic])
         if counter[0]:
             diagnostics.append(Diagnostic(field="body", message=f"{counter[0]} piece(s) of inline markup nested in "
                                           "other markup or around a link set plainly (the format cannot nest them)"))
-    return {"pandoc-api-version": list(api_version()), "meta": metadata(document, parts, profile, diagnostics),
-            "blocks": content}
+    meta = metadata(document, parts, profile, diagnostics)
+    if profile.flat_inlines:
+        meta = {key: literal_meta(value) for key, value in meta.items()}
+    return {"pandoc-api-version": list(api_version()), "meta": meta, "blocks": content}
 
 
 def section_div(section: Section, parts: Matter, ctx: Context) -> Node:

@@ -1,4 +1,5 @@
-"""reStructuredText cannot nest inline markup: the AST is flattened for it here, in one linear pass.
+"""reStructuredText cannot nest inline markup: the AST is flattened for it here, in one linear pass;
+and a text block opening like explicit markup (a directive) is escaped.
 
 Markup inside markup is set plainly, markup around a link gives way to the link, and a link's text
 loses its markup (pandoc does the same itself, in time that grows with the square of the text
@@ -62,6 +63,34 @@ def unnested_inlines(nodes: list[Node], counter: list[int]) -> list[Node]:
 
 
 _INLINE_HOLDERS = frozenset({"Para", "Plain"})
+# A text block opening with ".." is explicit markup in reStructuredText: ".. include:: /etc/passwd"
+# or ".. raw:: html" would be run by docutils. pandoc escapes other openings (list markers, "__")
+# but not this one, so a backslash is put in front (``\..`` is two full stops).
+_EXPLICIT_MARKUP = ".."
+_ESCAPE: Node = {"t": "RawInline", "c": ["rst", "\\"]}
+
+
+def literal_opening(nodes: list[Node]) -> list[Node]:
+    """``nodes`` with an opening that reStructuredText would read as explicit markup escaped."""
+    first = nodes[0] if nodes else None
+    if first is not None and first["t"] == "Str" and first["c"].startswith(_EXPLICIT_MARKUP):
+        return [_ESCAPE, *nodes]
+    return nodes
+
+
+def literal_meta(value: Node) -> Node:
+    """A metadata value with every inline list's opening escaped (docinfo fields such as
+    ``:Author:`` are read as body elements by docutils)."""
+    t = value["t"]
+    if t == "MetaInlines":
+        return {"t": t, "c": literal_opening(value["c"])}
+    if t == "MetaBlocks":
+        return {"t": t, "c": unnested_blocks(value["c"], [0])}
+    if t == "MetaList":
+        return {"t": t, "c": [literal_meta(v) for v in value["c"]]}
+    if t == "MetaMap":
+        return {"t": t, "c": {k: literal_meta(v) for k, v in value["c"].items()}}
+    return value
 
 
 def unnested_blocks(nodes: list[Node], counter: list[int]) -> list[Node]:
@@ -70,7 +99,7 @@ def unnested_blocks(nodes: list[Node], counter: list[int]) -> list[Node]:
     for n in nodes:
         t = n["t"]
         if t in _INLINE_HOLDERS:
-            out.append({"t": t, "c": unnested_inlines(n["c"], counter)})
+            out.append({"t": t, "c": literal_opening(unnested_inlines(n["c"], counter))})
         elif t == "Header":
             out.append({"t": t, "c": [n["c"][0], n["c"][1], unnested_inlines(n["c"][2], counter)]})
         elif t == "BlockQuote":
