@@ -265,6 +265,15 @@ def _front_text(value: Any) -> str | None:
     return value.get("text") if isinstance(value, dict) else value
 
 
+def _md(value: Any) -> Any:
+    """A front-matter text as pandoc reads it (Markdown: backslash escapes undone)."""
+    if isinstance(value, str):
+        return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", value)
+    if isinstance(value, list):
+        return tuple(_md(v) for v in value)
+    return value
+
+
 def markdown_facts(data: bytes) -> tuple[Facts, Facts]:
     import yaml
 
@@ -273,18 +282,18 @@ def markdown_facts(data: bytes) -> tuple[Facts, Facts]:
     front = yaml.safe_load(head)
     rights = front.get("copyright") or {}
     return {
-        "main_title": front.get("title"),
-        "title": full_title(front.get("title"), front.get("subtitle")),
-        "names": tuple(front.get("author") or ()),
+        "main_title": _md(front.get("title")),
+        "title": full_title(_md(front.get("title")), _md(front.get("subtitle"))),
+        "names": _md(front.get("author") or []),
         "date": front.get("date"),
-        "site": front.get("site"),
+        "site": _md(front.get("site")),
         "url": front.get("url"),
-        "statement": rights.get("statement"),
-        "holders": tuple(rights.get("holders") or ()),
+        "statement": _md(rights.get("statement")),
+        "holders": _md(rights.get("holders") or []),
         "year": rights.get("year"),
-        "licence": _front_text(front.get("license")),
-        "source": _front_text(front.get("source")),
-    }, {"text": text}
+        "licence": _md(_front_text(front.get("license"))),
+        "source": _md(_front_text(front.get("source"))),
+    }, {"text": _md(text)}
 
 
 _OFFICE_PARTS = {"docx": ("docProps/core.xml", "docProps/custom.xml", "word/document.xml"),

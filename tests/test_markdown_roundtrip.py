@@ -152,6 +152,31 @@ def test_pandoc_reads_the_title_block_and_sections() -> None:
     assert '"Source"' in json.dumps(ast, ensure_ascii=False)
 
 
+HOSTILE_TEXT = "T <img src=x onerror=alert(1)> [x](javascript:alert(2)) a\\b *c* 5 & $5 @cite ^s^ ~t~ | # {x}"
+
+
+def test_front_matter_text_is_text_to_pandoc_and_reads_back_the_same() -> None:
+    """pandoc reads metadata strings as Markdown: a title holding a tag or a link must stay text."""
+    from citekit.pandoc import run_pandoc
+
+    document = Document(
+        metadata=Metadata(title=HOSTILE_TEXT, subtitle=HOSTILE_TEXT, site=HOSTILE_TEXT, date="2020-01-02",
+                          url="https://example.org/a_b?c=1&d=2",
+                          authors=(Author(name="<img src=y onerror=alert(3)>", email="a_b@example.org"),)),
+        body=(Para(content=(Str(text="Body."),)),),
+        rights=Rights(statement=HOSTILE_TEXT, holders=("<b>Holder</b>",), source=HOSTILE_TEXT))
+    again, data = round_trip(document)
+    _same(document, again)
+    import lxml.html
+
+    page = lxml.html.document_fromstring(run_pandoc(["--from=markdown", "--to=html", "--standalone"], data))
+    assert page.xpath("//img | //b | //*[@onerror] | //a[starts-with(@href, 'javascript')]") == []
+    assert "<img src=x onerror=alert(1)>" in page.findtext(".//h1")
+    front = yaml.safe_load(data.decode("utf-8").split("---\n")[1])
+    assert front["url"] == "https://example.org/a_b?c=1&d=2"  # addresses are written as they are
+    assert front["author-details"][0]["email"] == "a_b@example.org"
+
+
 def test_hand_written_front_matter_still_goes_through_the_text_rules() -> None:
     # Without generator: citekit, the front matter is what a person wrote: the usual reading applies.
     again = get_reader("markdown").read(b"---\ntitle: T\nauthor: Ana Souza\n---\n\nBody.\n", "a.md")

@@ -38,6 +38,7 @@ title holding ``*`` is emphasis to pandoc, but the same text to citekit and stat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,6 +65,31 @@ group items by role: About the author first, then Notes, then Links)."""
 GENERATOR = "citekit"
 """The ``generator`` value that marks front matter holding every field of the document."""
 _AUTHOR_KEYS = ("name", "given", "family", "literal", "email", "bio")
+# pandoc reads every metadata string as Markdown: "<img src=x onerror=…>" in a title would be raw
+# HTML in its HTML output, "[x](javascript:…)" a link. Text values are written with Markdown's
+# punctuation escaped, as pandoc writes its own metadata, and read back unescaped; values that are
+# addresses, codes or dates are written as they are.
+_LITERAL_KEYS = frozenset({"url", "lang", "date", "accessed", "issn", "journal-id", "article-type", "email",
+                           "generator", "kind", "year"})
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>&$^~@|#{}])")
+_ESCAPED_PUNCTUATION = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _escaped(value: Any, key: str) -> Any:
+    """``value`` with every text under a non-literal key Markdown-escaped."""
+    if isinstance(value, dict):
+        return {k: _escaped(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v, key) for v in value]
+    if isinstance(value, str) and key not in _LITERAL_KEYS:
+        return _MARKDOWN_PUNCTUATION.sub(r"\\\1", value)
+    return value
+
+
+def _unescaped(text: str, key: str) -> str:
+    """The text of a value written by :func:`_escaped` (``key`` as the reader names it: ``a[0].b``)."""
+    last = key.rsplit(".", 1)[-1].split("[", 1)[0]
+    return text if last in _LITERAL_KEYS else _ESCAPED_PUNCTUATION.sub(r"\1", text)
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
@@ -115,8 +141,8 @@ def dump(metadata: Metadata, rights: Rights) -> str:
 
     # libyaml's emitter when PyYAML has it (every PyYAML wheel does): three times the pure-Python speed.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text = yaml.dump(to_front_matter(metadata, rights), Dumper=dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100)
+    front = _escaped(to_front_matter(metadata, rights), "")
+    text = yaml.dump(front, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
     return f"---\n{text}---\n"
 
 
@@ -139,7 +165,7 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
             raise self.fail(key, "text")
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
+        return value.isoformat() if isinstance(value, dt.date) else _unescaped(str(value), key)
 
     def texts(self, value: Any, key: str) -> tuple[str, ...]:
         if value is None:
