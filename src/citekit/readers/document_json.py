@@ -8,18 +8,15 @@ column, and be ``citekit-document/1``: another version is refused, never read as
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from citekit.errors import InputError
 from citekit.model import Document
 from citekit.readers import Reader
+from citekit.readers.text import bom_codec
 
 _OPENING = re.compile(rb'(?:\xef\xbb\xbf)?\s*\{\s*"schema"\s*:')
-
-
 _MARKER = "citekit-document/"
-_UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
 _HEAD_BYTES = 4096
 
 
@@ -28,7 +25,8 @@ def _utf16(data: bytes) -> str | None:
 
     Text files may be UTF-16 with a BOM (the text reader reads them), so document JSON saved that
     way by an editor is still document JSON, not article text."""
-    return _UTF16_BOMS.get(data[:2])
+    codec = bom_codec(data)
+    return codec if codec is not None and codec.startswith("utf-16") else None
 
 
 def sniff(data: bytes) -> bool:

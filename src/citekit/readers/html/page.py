@@ -13,6 +13,7 @@ import lxml.html
 from lxml import etree
 
 from citekit.errors import InputError
+from citekit.readers.text import bom_codec
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
 _SNIFF_BYTES = 4096
@@ -21,10 +22,9 @@ _SNIFF_BYTES = 4096
 def page_encoding(data: bytes) -> str:
     """The page's encoding: a BOM; else UTF-8 when the bytes are valid UTF-8 (pages that declare
     latin-1 but hold UTF-8 are common, the reverse is not); else the ``<meta charset>``; else cp1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+    bom = bom_codec(data)
+    if bom is not None:
+        return "utf-8-sig" if bom == "utf-8" else "utf-16"
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
