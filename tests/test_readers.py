@@ -613,3 +613,69 @@ def test_a_headline_with_a_kicker_is_the_title_again_not_body() -> None:
     document = read_bytes(page, name="page.html")
     assert "Kicker" not in plain_blocks(document.body)
     assert any(r.reason == "header-title" and "Kicker" in r.text for r in document.removed)
+
+
+_TWEET = ('<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Quoted post from another site, '
+          'as the platform embeds it in pages.</p>&mdash; Some One (@someone) '
+          '<a href="https://twitter.com/someone/status/1">July 1, 2024</a></blockquote>')
+
+
+def _body_page(prefix: str) -> Path:
+    return next((DATA / "body").glob(prefix + "*.html.gz"))
+
+
+def test_embedded_posts_leave_the_body_as_removed_text() -> None:
+    from citekit.readers.html import HtmlOptions, read_page
+
+    page = _with_body(_TWEET + "<p>The article goes on after the embedded post with more of its own words.</p>")
+    document = read_page(page, "page.html")
+    text = plain_blocks(document.body)
+    assert "Quoted post" not in text and "The article goes on" in text
+    assert "citekitmark" not in text and all("citekitmark" not in r.text for r in document.removed)
+    assert any(r.reason == "html-embedded-post" and "Quoted post from another site" in r.text
+               for r in document.removed)
+    kept = read_page(page, "page.html", HtmlOptions(disabled_rules=frozenset({"html-embedded-post"})))
+    assert "Quoted post from another site" in plain_blocks(kept.body)
+    # A real page (Mexico News Daily): the embedded post of the White House leaves, the article stays.
+    real = read_path(_body_page("6d972f5dc1"))
+    assert "America First policy" not in plain_blocks(real.body)
+    assert any(r.reason == "html-embedded-post" and "America First policy" in r.text for r in real.removed)
+
+
+def test_figure_captions_leave_the_body_as_removed_text() -> None:
+    from citekit.readers.html import HtmlOptions, read_page
+
+    data = gzip.decompress(_body_page("c52f90b9f9").read_bytes())  # Kommersant: captions and photo credits
+    document = read_page(data, "page.html")
+    captions = [r.text for r in document.removed if r.reason == "html-figure-caption"]
+    assert any("Фото:" in text for text in captions)
+    assert "Фото:" not in plain_blocks(document.body) and "citekitmark" not in plain_blocks(document.body)
+    kept = read_page(data, "page.html", HtmlOptions(disabled_rules=frozenset({"html-figure-caption"})))
+    assert "Фото:" in plain_blocks(kept.body)
+
+
+def test_a_page_that_prints_the_marker_word_is_read_as_printed() -> None:
+    from citekit.readers.html import read_page
+
+    page = _with_body("<p>citekitmark0 is a word this article prints on purpose, and it stays.</p>" + _TWEET)
+    document = read_page(page, "page.html")
+    assert "citekitmark0 is a word this article prints" in plain_blocks(document.body)
+    assert not any(r.reason == "html-embedded-post" for r in document.removed)
+
+
+def test_a_paragraph_trafilatura_leaves_as_a_headings_tail_is_kept() -> None:
+    from lxml import etree
+
+    from citekit.model import Heading
+    from citekit.readers.html.body import body_blocks
+
+    # The Economic Times page: every section's paragraph is the tail of its heading.
+    real = plain_blocks(read_path(_body_page("284a92e50d")).body)
+    assert "Coffee is associated with a lower risk of liver disease" in real
+    body = etree.fromstring('<body><head rend="h2">Heart health</head>Both experts agree that coffee helps.'
+                            '<quote><p>Said once.</p>And a tail inside the quote.</quote>Loose tail.</body>')
+    blocks, marked = body_blocks(body)
+    assert isinstance(blocks[0], Heading)
+    assert plain_blocks(blocks[1:]) == "Both experts agree that coffee helps.\n\nSaid once.\n\nAnd a tail inside " \
+                                       "the quote.\n\nLoose tail."
+    assert marked == (None,) * len(blocks)

@@ -7,7 +7,9 @@ Stages, each a function of the previous result:
    (JSON-LD, OpenGraph, Highwire, Dublin Core, ``<link rel>``, ``<meta>``, ``<time>``, ``<h1>``);
 3. :func:`~citekit.readers.html.metadata.choose_metadata`: each field chosen once, with provenance
    naming the source that won and why;
-4. :func:`~citekit.readers.html.body.extract`: the main content (trafilatura), kept as structure;
+4. :func:`~citekit.readers.html.marks.mark_page`: what the markup shows is not the article's own
+   text (embedded posts, figure captions) is marked, then
+   :func:`~citekit.readers.html.body.extract`: the main content (trafilatura), kept as structure;
 5. :func:`~citekit.readers.html.boilerplate.boilerplate`: what the page's markup shows is not the
    article (the headline again, link-only teasers, "Also read:" cross-links), recorded as removed;
 6. :func:`~citekit.readers._normalise_bridge.end_matter`: the normaliser's end-matter and
@@ -15,7 +17,8 @@ Stages, each a function of the previous result:
 7. the merge: the page's statements win over what the text rules read; the text fills the gaps.
 
 Every rule beyond the weighted vote has an id (:data:`~citekit.readers.html.metadata.METADATA_RULES`,
-:data:`~citekit.readers.html.boilerplate.RULES`) and is switched off with :class:`HtmlOptions`.
+:data:`~citekit.readers.html.marks.MARK_RULES`, :data:`~citekit.readers.html.boilerplate.RULES`) and is
+switched off with :class:`HtmlOptions`.
 
 Nothing is fetched: links in the page are never followed.
 """
@@ -28,9 +31,10 @@ from dataclasses import dataclass
 from citekit.model import Document
 from citekit.readers import Reader
 from citekit.readers._assemble import build
-from citekit.readers.html.body import blocks_of, extract
+from citekit.readers.html.body import body_blocks, extract
 from citekit.readers.html.boilerplate import boilerplate
 from citekit.readers.html.hints import page_hints
+from citekit.readers.html.marks import mark_page
 from citekit.readers.html.metadata import METADATA_RULES, choose_metadata, htmldate_of
 from citekit.readers.html.page import parse_page
 from citekit.readers.html.sources import page_candidates
@@ -50,8 +54,9 @@ class HtmlOptions:
     """How the HTML reader reads a page; the defaults are what ``citekit`` uses."""
 
     disabled_rules: frozenset[str] = frozenset()
-    """Rule ids switched off: metadata rules (``date.htmldate``, ``date.utc-local``) and boilerplate
-    rules (``header-title``, ``boilerplate-link-block``, ``boilerplate-cross-link``)."""
+    """Rule ids switched off: metadata rules (``date.htmldate``, ``date.utc-local``), the markup rules
+    of :data:`~citekit.readers.html.marks.MARK_RULES` (``html-embedded-post``, ``html-figure-caption``)
+    and boilerplate rules (``header-title``, ``boilerplate-link-block``, ``boilerplate-cross-link``)."""
     figures: bool = False
     """Keep the page's ``<figure>`` images (address, alt text, ``figcaption``) as figures. Off by
     default: curated article bodies leave captions out, and standing figures in for trafilatura
@@ -65,9 +70,11 @@ def read_page(data: bytes, name: str | None, options: HtmlOptions = HtmlOptions(
     rules = METADATA_RULES.keys() - options.disabled_rules
     page = choose_metadata(page_candidates(root), fallback_date=htmldate_of(root), rules=rules)
     hints = page_hints(root, figures=options.figures)  # after the metadata: it may put stand-ins in figures
+    marks = mark_page(root, options.disabled_rules)
     tree = extract(root)
-    blocks = blocks_of(tree, hints) if tree is not None else ()
-    verdicts = boilerplate(blocks, title=page.title, disabled=options.disabled_rules)
+    blocks, marked = body_blocks(tree, hints, marks) if tree is not None else ((), ())
+    verdicts = tuple(mark or verdict for mark, verdict in
+                     zip(marked, boilerplate(blocks, title=page.title, disabled=options.disabled_rules), strict=True))
     return build(page, blocks, data, name, removed_by=verdicts)
 
 

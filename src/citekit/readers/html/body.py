@@ -15,6 +15,7 @@ list of notes then leaves the body). Images outside a ``figure`` are not kept (s
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -50,6 +51,7 @@ from citekit.model import (
 from citekit.readers._images import ImageBudget, data_uri_bytes, make_image
 from citekit.readers._inlines import merge_text
 from citekit.readers.html.hints import FIGURE_MARKER, PageHints
+from citekit.readers.html.marks import MARKED, MARKER
 
 _SPACE = re.compile(r"\s+")
 _HEADING = re.compile(r"h([1-6])")
@@ -72,28 +74,61 @@ def extract(root: lxml.html.HtmlElement) -> etree._Element | None:
 
 def blocks_of(body: etree._Element, hints: PageHints | None = None) -> tuple[Block, ...]:
     """citekit blocks for trafilatura's body; headings levelled so the highest is 1."""
-    converter = _Converter(hints or PageHints())
+    return body_blocks(body, hints)[0]
+
+
+def body_blocks(body: etree._Element, hints: PageHints | None = None,
+                marks: dict[str, str] | None = None) -> tuple[tuple[Block, ...], tuple[str | None, ...]]:
+    """The blocks, and per block the rule of the :mod:`.marks` marker it opens with (or None)."""
+    converter = _Converter(hints or PageHints(), marks or {})
     blocks = tuple(converter.body(body))
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if levels and min(levels) > 1:
         shift = min(levels) - 1
         blocks = tuple(Heading(level=b.level - shift, content=b.content) if isinstance(b, Heading) else b
                        for b in blocks)
-    return blocks
+    return blocks, tuple(converter.marked)
 
 
 class _Converter:
     """trafilatura's XML → citekit blocks, with what the page itself states (:mod:`.hints`)."""
 
-    def __init__(self, hints: PageHints) -> None:
+    def __init__(self, hints: PageHints, marks: dict[str, str]) -> None:
         self.hints = hints
+        self.marks = marks
+        self.marked: list[str | None] = []
+        """Per top-level block: the rule whose marker the block opens with, or None."""
         self.noted: set[str] = set()
         """The note texts placed at their references: the page's list of notes repeats them."""
         self.budget = ImageBudget()
         """Image bytes taken from the page's ``data:`` URIs so far."""
 
     def body(self, body: Any) -> list[Block]:
-        return [block for child in body for block in self.block(child, 0)]
+        return self.children(body, 0)
+
+    def text(self, text: str) -> str:
+        """``text`` with runs of spaces made one and no stand-in or marker words (:func:`_text`)."""
+        return _text(text, marked=bool(self.marks))
+
+    def mark_of(self, element: Any) -> str | None:
+        """The rule of the marker ``element``'s text opens with (:mod:`.marks`), or None."""
+        if not self.marks:
+            return None
+        opening = "".join(itertools.islice(element.itertext(), 4)).lstrip()
+        found = MARKED.match(opening)
+        return self.marks.get(MARKER + found.group(1)) if found else None
+
+    def children(self, parent: Any, depth: int) -> list[Block]:
+        """The blocks of ``parent``'s children, with the loose text after each one: trafilatura leaves
+        a paragraph that follows a heading without a ``<p>`` of its own as the heading's tail."""
+        blocks: list[Block] = []
+        for child in parent:
+            made = self.block(child, depth)
+            tail = _para((Str(text=self.text(child.tail)),)) if child.tail and child.tail.strip() else []
+            if depth == 0:  # the body's own blocks: the rule of each one's marker, if any
+                self.marked.extend([self.mark_of(child)] * len(made) + [None] * len(tail))
+            blocks.extend(made + tail)
+        return blocks
 
     def caption_figure(self, element: Any) -> Block | None:
         """The page's figure this paragraph stands in for (:mod:`.hints`), or None."""
@@ -129,7 +164,7 @@ class _Converter:
                 ordered = (element.get("rend") or "") in {"ol", "1", "a", "i"}
                 return [ListBlock(ordered=ordered, items=items)] if items else []
             case "quote":
-                inner = [b for child in element for b in self.block(child, depth + 1)] if len(element) else []
+                inner = self.children(element, depth + 1) if len(element) else []
                 if not inner or (element.text or "").strip():
                     inner = _para(self.inlines(element, depth))
                 return [Quote(blocks=tuple(inner))] if inner else []
@@ -182,13 +217,13 @@ class _Converter:
         """The inline content of ``element``: its text, its inline children, their tails."""
         out: list[Inline] = []
         if element.text:
-            out.append(Str(text=_text(element.text)))
+            out.append(Str(text=self.text(element.text)))
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag and tag not in skip:
                 out.extend(self.inline(child, depth + 1))
             if child.tail:
-                out.append(Str(text=_text(child.tail)))
+                out.append(Str(text=self.text(child.tail)))
         return merge_text(out, collapse=True)
 
     def inline(self, element: Any, depth: int) -> tuple[Inline, ...]:
@@ -254,9 +289,14 @@ def code_block(element: Any) -> list[Block]:
 _STAND_IN = re.compile(FIGURE_MARKER + r"\d+ ?")
 
 
-def _text(text: str) -> str:
-    """Text with runs of spaces made one, and no figure marker (one trafilatura moved off its paragraph)."""
-    return _SPACE.sub(" ", _STAND_IN.sub("", text) if FIGURE_MARKER in text else text)
+def _text(text: str, *, marked: bool) -> str:
+    """Text with runs of spaces made one, and no figure marker (one trafilatura moved off its paragraph)
+    or, on a ``marked`` page, :mod:`.marks` marker (the block it opens is recorded by :func:`body_blocks`)."""
+    if FIGURE_MARKER in text:
+        text = _STAND_IN.sub("", text)
+    if marked and MARKER in text:
+        text = MARKED.sub("", text)
+    return _SPACE.sub(" ", text)
 
 
 def _para(content: tuple[Inline, ...]) -> list[Block]:
