@@ -642,16 +642,28 @@ def test_embedded_posts_leave_the_body_as_removed_text() -> None:
     assert any(r.reason == "html-embedded-post" and "America First policy" in r.text for r in real.removed)
 
 
-def test_figure_captions_leave_the_body_as_removed_text() -> None:
+def test_figure_captions_are_back_matter_notes() -> None:
     from citekit.readers.html import HtmlOptions, read_page
 
     data = gzip.decompress(_body_page("c52f90b9f9").read_bytes())  # Kommersant: captions and photo credits
     document = read_page(data, "page.html")
-    captions = [r.text for r in document.removed if r.reason == "html-figure-caption"]
+    captions = [plain_blocks(item.blocks) for item in document.back if item.kind == "note"]
     assert any("Фото:" in text for text in captions)
     assert "Фото:" not in plain_blocks(document.body) and "citekitmark" not in plain_blocks(document.body)
     kept = read_page(data, "page.html", HtmlOptions(disabled_rules=frozenset({"html-figure-caption"})))
     assert "Фото:" in plain_blocks(kept.body)
+
+
+def test_an_author_box_is_a_bio_in_back_matter() -> None:
+    from citekit.readers.html import HtmlOptions, read_page
+
+    data = gzip.decompress(_body_page("b8467a82e8").read_bytes())  # BD+C: the firm's box after the post
+    document = read_page(data, "page.html")
+    assert "ego-free, full-service architecture" not in plain_blocks(document.body)
+    assert [(item.kind, "ego-free, full-service" in plain_blocks(item.blocks)) for item in document.back] == [
+        ("bio", True)]
+    kept = read_page(data, "page.html", HtmlOptions(disabled_rules=frozenset({"html-author-box"})))
+    assert "ego-free, full-service architecture" in plain_blocks(kept.body) and not kept.back
 
 
 def test_a_page_that_prints_the_marker_word_is_read_as_printed() -> None:

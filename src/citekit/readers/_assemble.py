@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from citekit._version import __version__
 from citekit.model import (
     BackItem,
+    BackKind,
     Block,
     CodeBlock,
     Document,
@@ -71,19 +72,25 @@ _OPAQUE_LINE = Para(content=(Str(text="·"),))
 
 
 def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | None,
-          removed_by: tuple[str | None, ...] = ()) -> Document:
+          removed_by: tuple[str | None, ...] = (), back_by: tuple[BackKind | None, ...] = ()) -> Document:
     """The document: ``stated`` first, the end-matter rules over ``blocks``, the text filling gaps.
 
     ``removed_by`` (per block, optional) names the reader's own rule that takes a block out of the
     body (a web page's repeated headline, its link-only teasers); None keeps it for the text rules.
+    ``back_by`` (per block, optional) moves a block the input's markup places in back matter (an
+    author box is a bio, a figure caption a note) there, unless the text rules placed it first.
     """
     removed_by = removed_by or (None,) * len(blocks)
+    back_by = back_by or (None,) * len(blocks)
     rules = end_matter(tuple(_OPAQUE_LINE if isinstance(b, OPAQUE) else b for b in blocks), title=stated.title,
                        name=name)
     # Figures, tables and code stay, whatever the text rules made of their opaque line.
     text_keep = [kept or isinstance(block, OPAQUE) for block, kept in zip(blocks, rules.keep, strict=True)]
-    keep = [kept and reader_rule is None for kept, reader_rule in zip(text_keep, removed_by, strict=True)]
+    keep = [kept and reader_rule is None and back is None
+            for kept, reader_rule, back in zip(text_keep, removed_by, back_by, strict=True)]
     body = tuple(block for block, kept in zip(blocks, keep, strict=True) if kept)
+    moved = _back_items([(block, back if kept and not reader_rule else None) for block, kept, reader_rule, back
+                         in zip(blocks, text_keep, removed_by, back_by, strict=True)])
     notes = tuple(BackItem(kind="note", blocks=note.blocks) for block, kept in zip(blocks, keep, strict=True)
                   if not kept for note in block_notes(block))
     # Header lines (a repeated headline, a byline, a dateline) and what the reader's rules named leave
@@ -96,7 +103,20 @@ def build(stated: Stated, blocks: tuple[Block, ...], data: bytes, name: str | No
                                                                            rules.spans, removed_by, strict=True)
                    if (kept and reader_rule) or (role in HEADER_ROLES and not isinstance(block, OPAQUE)))
     document = _assemble(stated, rules.document, body, header, data, name)
-    return replace(document, back=document.back + notes) if notes else document
+    return replace(document, back=document.back + moved + notes) if moved or notes else document
+
+
+def _back_items(placed: list[tuple[Block, BackKind | None]]) -> tuple[BackItem, ...]:
+    """One back-matter item for each run of neighbouring blocks of one kind (None: not back matter)."""
+    items: list[BackItem] = []
+    previous: BackKind | None = None
+    for block, kind in placed:
+        if kind is not None and kind == previous:
+            items[-1] = replace(items[-1], blocks=(*items[-1].blocks, block))
+        elif kind is not None:
+            items.append(BackItem(kind=kind, blocks=(block,)))
+        previous = kind
+    return tuple(items)
 
 
 def _assemble(page: Stated, text: Document, body: tuple[Block, ...], header: tuple[Removed, ...],

@@ -34,7 +34,7 @@ from citekit.readers._assemble import build
 from citekit.readers.html.body import body_blocks, extract
 from citekit.readers.html.boilerplate import boilerplate
 from citekit.readers.html.hints import page_hints
-from citekit.readers.html.marks import mark_page
+from citekit.readers.html.marks import MARK_RULES, mark_page
 from citekit.readers.html.metadata import METADATA_RULES, choose_metadata, htmldate_of
 from citekit.readers.html.page import parse_page
 from citekit.readers.html.sources import page_candidates
@@ -73,9 +73,11 @@ def read_page(data: bytes, name: str | None, options: HtmlOptions = HtmlOptions(
     marks = mark_page(root, options.disabled_rules)
     tree = extract(root)
     blocks, marked = body_blocks(tree, hints, marks) if tree is not None else ((), ())
-    verdicts = tuple(mark or verdict for mark, verdict in
-                     zip(marked, boilerplate(blocks, title=page.title, disabled=options.disabled_rules), strict=True))
-    return build(page, blocks, data, name, removed_by=verdicts)
+    verdicts = boilerplate(blocks, title=page.title, disabled=options.disabled_rules)
+    back = tuple(MARK_RULES[mark].back if mark else None for mark in marked)
+    removed_by = tuple(None if place else mark or verdict for mark, place, verdict in zip(marked, back, verdicts,
+                                                                                          strict=True))
+    return build(page, blocks, data, name, removed_by=removed_by, back_by=back)
 
 
 def read(data: bytes, name: str | None) -> Document:
