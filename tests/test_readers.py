@@ -691,3 +691,12 @@ def test_a_paragraph_trafilatura_leaves_as_a_headings_tail_is_kept() -> None:
     assert plain_blocks(blocks[1:]) == "Both experts agree that coffee helps.\n\nSaid once.\n\nAnd a tail inside " \
                                        "the quote.\n\nLoose tail."
     assert marked == (None,) * len(blocks)
+
+
+def test_a_mark_class_on_the_element_holding_the_article_marks_nothing() -> None:
+    from citekit.readers.html import read_page
+
+    page = _with_body("").replace(b"<body>", b'<body class="single has-author-box">')
+    page = page.replace(b"<article>", b'<article class="post author-box-enabled">')
+    document = read_page(page, "page.html")
+    assert "The first paragraph of the article" in plain_blocks(document.body) and not document.back

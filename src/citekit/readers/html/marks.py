@@ -17,6 +17,7 @@ the elements outright. Work is bounded: at most :data:`MAX_MARKS` elements are m
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ MAX_MARKS = 2000
 """Elements marked on one page at most (a hostile page may hold millions)."""
 MARKED = re.compile(MARKER + r"(\d+) ?")
 """A marker as it appears in trafilatura's output."""
+SPINE_ELEMENTS = 100
+"""Headlines and article containers whose ancestors are never marked (the first so many)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,14 +79,18 @@ def mark_page(root: Any, disabled: AbstractSet[str] = frozenset()) -> dict[str, 
     marks: dict[str, str] = {}
     if root.xpath(f"boolean(//text()[contains(., '{MARKER}')])"):
         return marks  # a page that prints the marker word itself is read unmarked
+    # An element holding the headline or the article (a theme's "has-author-box" class on <body>)
+    # is never marked: its every paragraph would leave the body.
+    spine = {e for top in itertools.islice(root.iter("h1", "article", "main"), SPINE_ELEMENTS)
+             for e in (top, *top.iterancestors())}
     for rule in MARK_RULES.values():
         if rule.id in disabled:
             continue
         for element in root.xpath(rule.xpath):
             if len(marks) >= MAX_MARKS:
                 return marks
-            if any(MARKER in (e.text or "") for e in (element, *element.iterancestors())):
-                continue  # inside an element already marked: one marker is enough
+            if element in spine or any(MARKER in (e.text or "") for e in (element, *element.iterancestors())):
+                continue  # holds the article, or inside an element already marked
             marker = f"{MARKER}{len(marks)}"
             marks[marker] = rule.id
             element.text = f"{marker} {element.text or ''}"
