@@ -232,3 +232,19 @@ def test_the_api_text_limit_counts_utf8_bytes() -> None:
     with pytest.raises(InputError, match="reads inputs up to 1000 bytes"):
         citekit.normalise_text("é" * 600, max_input_bytes=1000)
     assert citekit.normalise_text("é" * 400, max_input_bytes=1000) is not None
+
+
+def _read_page_blocks(data: bytes) -> int:
+    return len(read_bytes(data, name="hostile.html").body)
+
+
+@pytest.mark.parametrize("label, data", [
+    ("nested figure captions",
+     b"<html><body><p>Text of the page.</p>" + b"<figcaption>c " * 20_000 + b"</body></html>"),
+    ("many embedded posts", b"<html><body><article><h1>T</h1>"
+     + b'<blockquote class="twitter-tweet"><p>post</p></blockquote>' * 30_000 + b"</article></body></html>"),
+    ("author-box classes all the way down", b"<html><body>" + b'<div class="author-box">' * 5_000
+     + b"<p>deep</p></body></html>"),
+])
+def test_pages_full_of_marked_elements_read_in_bounded_time(label: str, data: bytes) -> None:
+    assert bounded(_read_page_blocks, data, seconds=30).ok() >= 0

@@ -86,7 +86,7 @@ def mark_page(root: Any, disabled: AbstractSet[str] = frozenset()) -> dict[str, 
     for rule in MARK_RULES.values():
         if rule.id in disabled:
             continue
-        for element in root.xpath(rule.xpath):
+        for element in itertools.islice(root.xpath(rule.xpath), 4 * MAX_MARKS):  # each costs its depth
             if len(marks) >= MAX_MARKS:
                 return marks
             if element in spine or any(MARKER in (e.text or "") for e in (element, *element.iterancestors())):
