@@ -34,7 +34,7 @@ from citekit.readers._assemble import build
 from citekit.readers.html.body import body_blocks, extract
 from citekit.readers.html.boilerplate import boilerplate
 from citekit.readers.html.hints import page_hints
-from citekit.readers.html.marks import MARK_RULES, mark_page
+from citekit.readers.html.marks import MARK_RULES, mark_page, marker_stem
 from citekit.readers.html.metadata import METADATA_RULES, choose_metadata, htmldate_of
 from citekit.readers.html.page import parse_page
 from citekit.readers.html.sources import page_candidates
@@ -70,7 +70,7 @@ def read_page(data: bytes, name: str | None, options: HtmlOptions = HtmlOptions(
     rules = METADATA_RULES.keys() - options.disabled_rules
     page = choose_metadata(page_candidates(root), fallback_date=htmldate_of(root), rules=rules)
     hints = page_hints(root, figures=options.figures)  # after the metadata: it may put stand-ins in figures
-    marks = mark_page(root, options.disabled_rules)
+    marks = mark_page(root, marker_stem(data), options.disabled_rules)
     tree = extract(root)
     blocks, marked = body_blocks(tree, hints, marks) if tree is not None else ((), ())
     verdicts = boilerplate(blocks, title=page.title, disabled=options.disabled_rules)

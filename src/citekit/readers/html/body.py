@@ -51,7 +51,7 @@ from citekit.model import (
 from citekit.readers._images import ImageBudget, data_uri_bytes, make_image
 from citekit.readers._inlines import merge_text
 from citekit.readers.html.hints import FIGURE_MARKER, PageHints
-from citekit.readers.html.marks import MARKED, MARKER
+from citekit.readers.html.marks import Marks
 
 _SPACE = re.compile(r"\s+")
 _HEADING = re.compile(r"h([1-6])")
@@ -78,9 +78,9 @@ def blocks_of(body: etree._Element, hints: PageHints | None = None) -> tuple[Blo
 
 
 def body_blocks(body: etree._Element, hints: PageHints | None = None,
-                marks: dict[str, str] | None = None) -> tuple[tuple[Block, ...], tuple[str | None, ...]]:
+                marks: Marks | None = None) -> tuple[tuple[Block, ...], tuple[str | None, ...]]:
     """The blocks, and per block the rule of the :mod:`.marks` marker it opens with (or None)."""
-    converter = _Converter(hints or PageHints(), marks or {})
+    converter = _Converter(hints or PageHints(), marks)
     blocks = tuple(converter.body(body))
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if levels and min(levels) > 1:
@@ -93,9 +93,10 @@ def body_blocks(body: etree._Element, hints: PageHints | None = None,
 class _Converter:
     """trafilatura's XML → citekit blocks, with what the page itself states (:mod:`.hints`)."""
 
-    def __init__(self, hints: PageHints, marks: dict[str, str]) -> None:
+    def __init__(self, hints: PageHints, marks: Marks | None) -> None:
         self.hints = hints
-        self.marks = marks
+        self.marks = marks if marks is not None and marks.rules else None
+        self.marker = self.marks.pattern if self.marks is not None else None
         self.marked: list[str | None] = []
         """Per top-level block: the rule whose marker the block opens with, or None."""
         self.noted: set[str] = set()
@@ -108,15 +109,17 @@ class _Converter:
 
     def text(self, text: str) -> str:
         """``text`` with runs of spaces made one and no stand-in or marker words (:func:`_text`)."""
-        return _text(text, marked=bool(self.marks))
+        if self.marks is not None and self.marker is not None and self.marks.stem in text:
+            text = self.marker.sub("", text)
+        return _text(text)
 
     def mark_of(self, element: Any) -> str | None:
         """The rule of the marker ``element``'s text opens with (:mod:`.marks`), or None."""
-        if not self.marks:
+        if self.marks is None or self.marker is None:
             return None
         opening = "".join(itertools.islice(element.itertext(), 4)).lstrip()
-        found = MARKED.match(opening)
-        return self.marks.get(MARKER + found.group(1)) if found else None
+        found = self.marker.match(opening)
+        return self.marks.rules.get(found.group().rstrip()) if found else None
 
     def children(self, parent: Any, depth: int) -> list[Block]:
         """The blocks of ``parent``'s children, with the loose text after each one: trafilatura leaves
@@ -289,14 +292,9 @@ def code_block(element: Any) -> list[Block]:
 _STAND_IN = re.compile(FIGURE_MARKER + r"\d+ ?")
 
 
-def _text(text: str, *, marked: bool) -> str:
-    """Text with runs of spaces made one, and no figure marker (one trafilatura moved off its paragraph)
-    or, on a ``marked`` page, :mod:`.marks` marker (the block it opens is recorded by :func:`body_blocks`)."""
-    if FIGURE_MARKER in text:
-        text = _STAND_IN.sub("", text)
-    if marked and MARKER in text:
-        text = MARKED.sub("", text)
-    return _SPACE.sub(" ", text)
+def _text(text: str) -> str:
+    """Text with runs of spaces made one, and no figure marker (one trafilatura moved off its paragraph)."""
+    return _SPACE.sub(" ", _STAND_IN.sub("", text) if FIGURE_MARKER in text else text)
 
 
 def _para(content: tuple[Inline, ...]) -> list[Block]:
