@@ -262,9 +262,10 @@ def loso_body(args: argparse.Namespace, scorer: ModuleType) -> None:
 def ablate(args: argparse.Namespace, scorer: ModuleType) -> None:
     """Body F1 and metadata with each rule switched off in turn (HtmlOptions.disabled_rules)."""
     from citekit.readers.html.boilerplate import RULES
+    from citekit.readers.html.marks import MARK_RULES
     from citekit.readers.html.metadata import METADATA_RULES
 
-    ids = [rule.id for rule in RULES] + list(METADATA_RULES)
+    ids = list(MARK_RULES) + [rule.id for rule in RULES] + list(METADATA_RULES)
     tools = [("all rules", citekit_doc)] + [
         (f"-{rule}", lambda data, rule=rule: citekit_doc(data, frozenset({rule}))) for rule in ids]
     tools.append(("no rules", lambda data: citekit_doc(data, frozenset(ids))))
