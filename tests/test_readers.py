@@ -704,3 +704,10 @@ def test_a_mark_class_on_the_element_holding_the_article_marks_nothing() -> None
     page = page.replace(b"<article>", b'<article class="post author-box-enabled">')
     document = read_page(page, "page.html")
     assert "The first paragraph of the article" in plain_blocks(document.body) and not document.back
+
+
+def test_an_article_held_in_noscript_is_read() -> None:
+    # parcoabruzzo.it prints its article for readers without scripts; stripping <noscript> before
+    # extraction (as script and style are) left this page with no body at all.
+    document = read_path(DATA / "rules" / "traf-parcoabruzzo.it.58354" / "source.html")
+    assert len(plain_blocks(document.body)) > 3000

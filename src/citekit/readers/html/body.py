@@ -57,8 +57,9 @@ _SPACE = re.compile(r"\s+")
 _HEADING = re.compile(r"h([1-6])")
 MAX_DEPTH = 40
 """Elements nested deeper than this are read as plain text (hostile pages nest thousands deep)."""
-UNSEEN = ("script", "style", "noscript", "svg", "template", "link", "meta")
-"""Elements whose content a reader does not see as text (``noscript`` shows only without scripts)."""
+UNSEEN = ("script", "style", "svg", "template", "link", "meta")
+"""Elements whose content a reader does not see as text. Not ``noscript``: some pages hold their
+article there, for readers without scripts, and trafilatura reads it."""
 
 
 def extract(root: lxml.html.HtmlElement) -> etree._Element | None:
