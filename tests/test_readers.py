@@ -711,3 +711,11 @@ def test_an_article_held_in_noscript_is_read() -> None:
     # extraction (as script and style are) left this page with no body at all.
     document = read_path(DATA / "rules" / "traf-parcoabruzzo.it.58354" / "source.html")
     assert len(plain_blocks(document.body)) > 3000
+
+
+def test_a_long_heading_holding_the_titles_words_is_a_standfirst_not_the_title_again() -> None:
+    standfirst = ("<h2>When the headline here is long enough, the page sets its standfirst as a heading that "
+                  "uses every word of the title and many more besides</h2>")
+    page = _page().replace(b"<h1>The Headline Here</h1>", standfirst.encode())
+    document = read_bytes(page, name="page.html")
+    assert "the page sets its standfirst" in plain_blocks(document.body)

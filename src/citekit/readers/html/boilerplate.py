@@ -96,7 +96,9 @@ def _repeats(block: Block, title: str | None, overlap: float) -> bool:
     if not heading or not headline:
         return False
     shared = len(heading & headline)
-    return shared / len(headline) >= overlap or shared / len(heading) >= overlap
+    # A heading that holds the title's words but is much longer is a standfirst set as a heading.
+    holds_title = shared / len(headline) >= overlap and len(heading) <= 2 * len(headline) + 4
+    return holds_title or shared / len(heading) >= overlap
 
 
 def _link_words(content: tuple[Inline, ...]) -> int:
