@@ -112,6 +112,18 @@ def table_grid(table: Table) -> TableGrid | None:
         for part, cells, number in placed))
 
 
+TOO_LARGE = (f"table too large to lay out on a grid (over {MAX_GRID_SLOTS} slots): rows written as they stand, "
+             "short rows not padded")
+"""What a markup writer reports for a table :func:`laid_out` could not put on a grid."""
+
+
+def laid_out(table: Table) -> tuple[TableGrid | None, tuple[GridRow, ...]]:
+    """The table's grid and its rows; past :data:`MAX_GRID_SLOTS`, no grid and the rows as they stand
+    (the writer reports :data:`TOO_LARGE`)."""
+    grid = table_grid(table)
+    return grid, grid.rows if grid is not None else rows_as_given(table)
+
+
 def rows_as_given(table: Table) -> tuple[GridRow, ...]:
     """A table's rows as they stand, for one too large for a grid: no padding, no clipping, column
     positions unknown (0); head cells are still column headers."""

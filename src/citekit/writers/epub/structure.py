@@ -100,12 +100,9 @@ def render_table(parent: etree._Element, table: Table, ctx: Context, where: str)
     element = content.sub(parent, "table")
     if table.caption:
         content.render_blocks(content.sub(element, "caption"), table.caption, ctx, where + ".caption", None)
-    grid = _tables.table_grid(table)
+    grid, rows = _tables.laid_out(table)
     if grid is None:
-        ctx.diagnostics.append(Diagnostic(field=where, message=(
-            f"table too large to lay out on a grid (over {_tables.MAX_GRID_SLOTS} slots): "
-            "rows written as they stand, short rows not padded")))
-    rows = grid.rows if grid is not None else _tables.rows_as_given(table)
+        ctx.diagnostics.append(Diagnostic(field=where, message=_tables.TOO_LARGE))
     groups: dict[str, etree._Element] = {}
     for part in ("head", "body", "foot"):  # HTML: thead, tbody, then tfoot
         if any(row.part == part for row in rows):

@@ -83,12 +83,9 @@ def table(page: Page, node: Table, where: str) -> None:
         page.add("<caption>")
         blocks(page, node.caption, f"{where}.caption", outline=False)
         page.add("</caption>\n")
-    grid = _tables.table_grid(node)
+    grid, rows = _tables.laid_out(node)
     if grid is None:
-        page.diagnostics.append(Diagnostic(field=where, message=(
-            f"table too large to lay out on a grid (over {_tables.MAX_GRID_SLOTS} slots): "
-            "rows written as they stand, short rows not padded")))
-    rows = grid.rows if grid is not None else _tables.rows_as_given(node)
+        page.diagnostics.append(Diagnostic(field=where, message=_tables.TOO_LARGE))
     for part in ("head", "body", "foot"):  # HTML: thead, tbody, then tfoot
         numbered = [(n, row) for n, row in enumerate(rows) if row.part == part]
         if not numbered:

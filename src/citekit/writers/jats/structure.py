@@ -106,12 +106,10 @@ def render_table(parent: Element, table: Table, ctx: Context, where: str) -> Non
     _caption(wrap, table.caption, ctx, where + ".caption")
     if not (table.head or table.body or table.foot):
         return
-    grid = _tables.table_grid(table)
+    grid, rows = _tables.laid_out(table)
     if grid is None:
-        ctx.note(where, f"table too large to lay out on a grid (over {_tables.MAX_GRID_SLOTS} slots): rows "
-                        "written as they stand, short rows not padded")
+        ctx.note(where, _tables.TOO_LARGE)
     element = sub(wrap, "table")
-    rows = grid.rows if grid is not None else _tables.rows_as_given(table)
     groups: dict[str, Element] = {}
     for part in ("head", "foot", "body"):  # JATS's XHTML table model: thead, tfoot, then tbody
         if any(row.part == part for row in rows) and table.body:

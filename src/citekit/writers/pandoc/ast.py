@@ -244,12 +244,9 @@ _ALIGN: dict[Alignment, Node] = {"default": {"t": "AlignDefault"}, "left": {"t":
 
 def table(node: Table, ctx: Context, where: str) -> Node:
     """A ``Table`` on one grid (pandoc's own normal form: every row as wide as the table)."""
-    grid = _tables.table_grid(node)
+    grid, rows = _tables.laid_out(node)
     if grid is None:
-        ctx.diagnostics.append(Diagnostic(field=where, message=(
-            f"table too large to lay out on a grid (over {_tables.MAX_GRID_SLOTS} slots): "
-            "rows written as they stand, short rows not padded")))
-    rows = grid.rows if grid is not None else _tables.rows_as_given(node)
+        ctx.diagnostics.append(Diagnostic(field=where, message=_tables.TOO_LARGE))
     columns = grid.columns if grid is not None else max((len(r.cells) for r in rows), default=0)
     aligns = [node.alignments[n] if n < len(node.alignments) else "default" for n in range(columns)]
     parts: dict[str, list[Any]] = {"head": [], "body": [], "foot": []}
