@@ -97,15 +97,19 @@ def render_paragraphs(container: Element, blocks: tuple[Block, ...], ctx: Contex
 
 def render_table(parent: Element, table: Table, ctx: Context, where: str) -> None:
     if not (table.head or table.body or table.foot):
-        ctx.note(where, "table without rows: only its caption is written" if table.caption else
+        # A table-wrap must hold a table (JATS4R): with no rows there is none, so the caption is text.
+        ctx.note(where, "table without rows: its caption is written as text" if table.caption else
                  "table without rows or caption left out")
-        if not table.caption:
-            return
+        # Its words as text (a caption may hold any block, and this table may sit inside a p).
+        words = (Str(text=" ".join(plain_blocks(table.caption).split())),)
+        if parent.tag == "p":
+            content.render_inlines(parent, words, ctx, where + ".caption")
+        elif words[0].text:
+            content.render_paragraph(parent, words, ctx, where + ".caption")
+        return
     ctx.tables += 1
     wrap = sub(parent, "table-wrap", attrib={"id": f"table-{ctx.tables}"})
     _caption(wrap, table.caption, ctx, where + ".caption")
-    if not (table.head or table.body or table.foot):
-        return
     grid, rows = _tables.laid_out(table)
     if grid is None:
         ctx.note(where, _tables.TOO_LARGE)
