@@ -719,3 +719,15 @@ def test_a_long_heading_holding_the_titles_words_is_a_standfirst_not_the_title_a
     page = _page().replace(b"<h1>The Headline Here</h1>", standfirst.encode())
     document = read_bytes(page, name="page.html")
     assert "the page sets its standfirst" in plain_blocks(document.body)
+
+
+@pytest.mark.parametrize("figures", [False, True])
+def test_a_paragraph_that_opens_with_a_stand_in_like_word_is_kept_whole(figures: bool) -> None:
+    from citekit.readers.html import HtmlOptions, read_page
+
+    # citekit's stand-in words were fixed ("citekitfigure3"): a page printing one lost the paragraph.
+    page = _with_body("<p>citekitfigure3 is a word this article prints, and the whole paragraph stays in the body.</p>"
+                      "<p>Text with citekitfigure12 in its middle, a word the article prints and keeps.</p>")
+    text = plain_blocks(read_page(page, "page.html", HtmlOptions(figures=figures)).body)
+    assert "citekitfigure3 is a word this article prints, and the whole paragraph stays" in text
+    assert "Text with citekitfigure12 in its middle" in text

@@ -69,8 +69,9 @@ def read_page(data: bytes, name: str | None, options: HtmlOptions = HtmlOptions(
     root = parse_page(data, name=name)
     rules = METADATA_RULES.keys() - options.disabled_rules
     page = choose_metadata(page_candidates(root), fallback_date=htmldate_of(root), rules=rules)
-    hints = page_hints(root, figures=options.figures)  # after the metadata: it may put stand-ins in figures
-    marks = mark_page(root, marker_stem(data), options.disabled_rules)
+    stem = marker_stem(data)
+    hints = page_hints(root, stem=stem, figures=options.figures)  # after the metadata: stand-ins replace figures
+    marks = mark_page(root, stem, options.disabled_rules)
     tree = extract(root)
     blocks, marked = body_blocks(tree, hints, marks) if tree is not None else ((), ())
     verdicts = boilerplate(blocks, title=page.title, disabled=options.disabled_rules)

@@ -50,7 +50,7 @@ from citekit.model import (
 )
 from citekit.readers._images import ImageBudget, data_uri_bytes, make_image
 from citekit.readers._inlines import merge_text
-from citekit.readers.html.hints import FIGURE_MARKER, PageHints
+from citekit.readers.html.hints import PageHints
 from citekit.readers.html.marks import Marks
 
 _SPACE = re.compile(r"\s+")
@@ -106,6 +106,8 @@ class _Converter:
         self.hints = hints
         self.marks = marks if marks is not None and marks.rules else None
         self.marker = self.marks.pattern if self.marks is not None else None
+        self.stand_in = re.compile(re.escape(hints.figure_stem) + r"\d+ ?") if hints.figures else None
+        """A figure's stand-in word (:mod:`.hints`), on a page that has stand-ins."""
         self.marked: list[str | None] = []
         """Per top-level block: the rule whose marker the block opens with, or None."""
         self.noted: set[str] = set()
@@ -117,10 +119,13 @@ class _Converter:
         return self.children(body, 0)
 
     def text(self, text: str) -> str:
-        """``text`` with runs of spaces made one and no stand-in or marker words (:func:`_text`)."""
+        """``text`` with runs of spaces made one and no figure stand-in word (one trafilatura moved off
+        its paragraph) or :mod:`.marks` marker (the block it opens is recorded by :func:`body_blocks`)."""
         if self.marks is not None and self.marker is not None and self.marks.stem in text:
             text = self.marker.sub("", text)
-        return _text(text)
+        if self.stand_in is not None and self.hints.figure_stem in text:
+            text = self.stand_in.sub("", text)
+        return _SPACE.sub(" ", text)
 
     def mark_of(self, element: Any) -> str | None:
         """The rule of the marker ``element``'s text opens with (:mod:`.marks`), or None."""
@@ -145,7 +150,7 @@ class _Converter:
     def caption_figure(self, element: Any) -> Block | None:
         """The page's figure this paragraph stands in for (:mod:`.hints`), or None."""
         text = (element.text or "").lstrip()
-        if not text.startswith(FIGURE_MARKER):
+        if self.stand_in is None or not self.stand_in.match(text):
             return None
         marker = text.split(None, 1)[0]
         found = self.hints.figures.pop(marker, None)
@@ -161,7 +166,7 @@ class _Converter:
         if depth > MAX_DEPTH:
             return _para(_flat(element))
         match tag:
-            case "p" if (element.text or "").lstrip().startswith(FIGURE_MARKER):
+            case "p" if self.stand_in is not None and self.stand_in.match((element.text or "").lstrip()):
                 figure = self.caption_figure(element)
                 return [figure] if figure is not None else []
             case "p" | "div" | "cell" | "item":
@@ -296,14 +301,6 @@ def code_block(element: Any) -> list[Block]:
         return [CodeBlock(text=text, language=found.group(1) if found else None)]
     except InvalidNodeError:
         return [CodeBlock(text=text)]
-
-
-_STAND_IN = re.compile(FIGURE_MARKER + r"\d+ ?")
-
-
-def _text(text: str) -> str:
-    """Text with runs of spaces made one, and no figure marker (one trafilatura moved off its paragraph)."""
-    return _SPACE.sub(" ", _STAND_IN.sub("", text) if FIGURE_MARKER in text else text)
 
 
 def _para(content: tuple[Inline, ...]) -> list[Block]:

@@ -25,8 +25,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-FIGURE_MARKER = "citekitfigure"
-"""Leads the paragraph that stands in for a figure while trafilatura reads the page."""
+FIGURE_WORD = "fig"
+"""After the page's marker stem (:func:`~citekit.readers.html.marks.marker_stem`), with a number:
+the word that leads the paragraph standing in for a figure while trafilatura reads the page."""
 MAX_HINTS = 2000
 """Figures and footnotes read from one page at most (a hostile page may hold millions)."""
 _NOTE_WORDS = re.compile(r"foot-?notes?|end-?notes?|fn-?ref|noteref|footnote-ref|reference", re.IGNORECASE)
@@ -46,6 +47,8 @@ class PageHints:
     """Footnote id → the note's text (its back links left out)."""
     table_captions: set[str] = field(default_factory=set)
     """The text of every table's ``caption`` (trafilatura prints one as the table's first row)."""
+    figure_stem: str = ""
+    """What every figure's marker word opens with on this page (the page's stem and ``fig``)."""
 
 
 def _text(element: Any) -> str:
@@ -85,10 +88,11 @@ def _note_text(target: Any) -> str:
     return _SPACE.sub(" ", "".join(parts)).strip()
 
 
-def page_hints(root: Any, *, figures: bool = False) -> PageHints:
+def page_hints(root: Any, *, stem: str, figures: bool = False) -> PageHints:
     """Read table captions and footnotes from the parsed page, before trafilatura sees it; with
-    ``figures``, the page's figures are replaced by their stand-in paragraphs (read its metadata first)."""
-    hints = PageHints()
+    ``figures``, the page's figures are replaced by their stand-in paragraphs, led by ``stem`` (no
+    page prints it), ``fig`` and a number (read the page's metadata first)."""
+    hints = PageHints(figure_stem=stem + FIGURE_WORD)
     for count, figure in enumerate(list(root.iter("figure")) if figures else ()):
         if count >= MAX_HINTS:
             break
@@ -99,7 +103,7 @@ def page_hints(root: Any, *, figures: bool = False) -> PageHints:
             # trafilatura drop the loose text that it otherwise joins to the text before.
             continue
         alt = image.get("alt")
-        marker = f"{FIGURE_MARKER}{count}"
+        marker = f"{hints.figure_stem}{count}"
         text = _text(caption) if caption is not None else ""
         hints.figures[marker] = (str(image.get("src")).strip(), None if alt is None else str(alt),
                                  str(image.get("title") or ""), text)
