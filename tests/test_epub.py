@@ -570,9 +570,15 @@ def _ace_command() -> str | None:
 def _ace(path: Path) -> tuple[int, list[str], str]:
     out = path.with_suffix(".ace")
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium") or "/usr/bin/chromium"}
-    done = subprocess.run([str(_ace_command()), "-s", "-E", "-f", "-o", str(out), str(path)],
-                          capture_output=True, text=True, env=env, check=False, timeout=300)
     report = out / "report.json"
+    # Ace drives a headless Chromium, which can fail to start on a loaded machine ("Re-run Ace using
+    # the --verbose option"): then it writes no report and gives no verdict, and it is run once more.
+    # A report, passing or failing, is never run again.
+    for _ in range(2):
+        done = subprocess.run([str(_ace_command()), "-s", "-E", "-f", "-o", str(out), str(path)],
+                              capture_output=True, text=True, env=env, check=False, timeout=300)
+        if report.exists():
+            break
     if not report.exists():
         return done.returncode, [], done.stdout + done.stderr
     data = json.loads(report.read_text(encoding="utf-8"))
